@@ -1,0 +1,3 @@
+export { createCore, type Core } from './core'
+export { defaultDataDir, defaultDbPath } from './platform/paths'
+export { findChromium, CHROMIUM_HINT } from './platform/chromium'

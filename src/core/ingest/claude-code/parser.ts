@@ -1,0 +1,229 @@
+import { LineError, type RecordSink, type SpanEnd } from '../records'
+import { linkSubagent, readToolResults, readToolUses } from './blocks'
+import { int, isoMs, str } from './fields'
+
+/**
+ * Turns Claude Code transcript lines into runs, agents, spans and events.
+ *
+ * One run per session id. The main conversation is agent `main`; each subagent (Task/Agent
+ * tool) is an agent whose parent span is the tool call that started it. Every LLM response is
+ * one span keyed by message.id + requestId: Claude Code writes a response once per content
+ * block, each line repeating the usage, so the first line's usage is kept (as ccusage does).
+ * No prompt, response or tool text is stored: only sizes and structured metadata.
+ */
+
+export const MAIN_AGENT = 'main'
+/** Old transcripts have sidechain lines with no agentId and no parent to inherit one from. */
+export const UNRESOLVED_SIDECHAIN = 'sidechain'
+
+export interface ResumeState {
+  /** uuid → [timestamp, agent] of recent lines: the parent of a new line is almost always recent. */
+  recent?: [string, number, string][]
+}
+
+interface FileContext {
+  file: string
+  /** From the file's place on disk: `<session>.jsonl` or `<session>/subagents/agent-<id>.jsonl`. */
+  sessionIdFromPath: string | null
+  agentIdFromPath: string | null
+}
+
+const RECENT_LIMIT = 50_000
+const RESUME_KEEP = 512
+/** Line types that carry no timing or usage; known and deliberately ignored. */
+const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
+
+export class ClaudeCodeParser {
+  private readonly recent = new Map<string, [number, string]>()
+  private readonly runsSeen = new Set<string>()
+  private readonly agentsSeen = new Set<string>()
+  /** Sidechain lines whose agent is not known yet, resolved when the file ends. */
+  private pendingSidechain: { json: Record<string, unknown>; lineNo: number }[] = []
+  private resolvingSidechain = false
+  /** Tool calls seen in this file; a result for any other call may belong to an earlier import. */
+  private readonly toolUsesSeen = new Set<string>()
+  private pendingResults: SpanEnd[] = []
+
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly ctx: FileContext,
+    resume: ResumeState = {},
+  ) {
+    for (const [uuid, ts, agent] of resume.recent ?? []) this.recent.set(uuid, [ts, agent])
+  }
+
+  /** Parses one line; throws LineError for a line that is not a usable transcript record. */
+  line(text: string, lineNo: number): void {
+    if (text.trim() === '') return
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      throw new LineError(`not valid JSON (${(e as Error).message})`)
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new LineError('expected a JSON object')
+    const rec = json as Record<string, unknown>
+    const type = rec.type
+    if (typeof type !== 'string') throw new LineError('record has no "type"')
+    if (IGNORED_TYPES.has(type)) return
+    if (type !== 'user' && type !== 'assistant' && type !== 'system') return
+    this.record(rec, lineNo)
+  }
+
+  private record(rec: Record<string, unknown>, lineNo: number): void {
+    const ts = isoMs(rec.timestamp, 'timestamp')
+    if (ts === null) return // lines without a time (rare meta lines) cannot be placed on a timeline
+    const sessionId = str(rec.sessionId) ?? this.ctx.sessionIdFromPath
+    if (!sessionId) throw new LineError('no sessionId on the line or in the file name')
+    const runId = `cc-${sessionId}`
+    const agentId = this.agentOf(rec)
+    if (agentId === null) {
+      this.pendingSidechain.push({ json: rec, lineNo })
+      return
+    }
+    const uuid = str(rec.uuid)
+    if (uuid) this.remember(uuid, ts, agentId)
+    this.ensureRun(runId, sessionId, rec)
+    this.ensureAgent(runId, agentId, ts)
+
+    const message = (rec.message ?? {}) as Record<string, unknown>
+    if (rec.type === 'assistant') this.assistant(runId, agentId, rec, message, ts, uuid ?? `line${lineNo}`)
+    else if (rec.type === 'user') this.user(runId, agentId, rec, message, ts, uuid ?? `line${lineNo}`)
+    else if (rec.type === 'system' && (rec.level === 'error' || rec.subtype === 'api_error')) {
+      this.sink.event({ runId, id: `sys:${uuid ?? lineNo}`, ts, name: 'system.error', severity: 'error', agentId, attrs: { subtype: str(rec.subtype) } })
+    }
+  }
+
+  private assistant(runId: string, agentId: string, rec: Record<string, unknown>, message: Record<string, unknown>, ts: number, uuid: string): void {
+    const model = str(message.model)
+    if (rec.isApiErrorMessage === true || model === '<synthetic>') {
+      // Claude Code writes API failures as synthetic assistant messages: an error, not an LLM call.
+      this.sink.event({ runId, id: `apierr:${uuid}`, ts, name: 'llm.api_error', severity: 'error', agentId })
+      return
+    }
+    const usage = message.usage as Record<string, unknown> | undefined
+    const msgId = str(message.id)
+    const requestId = str(rec.requestId)
+    const spanId = msgId ? `llm:${msgId}:${requestId ?? ''}` : `llm:${uuid}`
+    const parentTs = this.parentTs(rec)
+    const cacheCreation = usage?.cache_creation as Record<string, unknown> | undefined
+    if (usage) {
+      this.sink.span({
+        runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm',
+        startMs: parentTs ?? ts, endMs: ts, status: 'ok', model,
+        inputTokens: int(usage.input_tokens, 'usage.input_tokens') ?? 0,
+        outputTokens: int(usage.output_tokens, 'usage.output_tokens') ?? 0,
+        cacheCreationTokens: int(usage.cache_creation_input_tokens, 'usage.cache_creation_input_tokens') ?? 0,
+        cacheCreation5mTokens: cacheCreation ? int(cacheCreation.ephemeral_5m_input_tokens, 'usage.cache_creation.ephemeral_5m_input_tokens') : null,
+        cacheCreation1hTokens: cacheCreation ? int(cacheCreation.ephemeral_1h_input_tokens, 'usage.cache_creation.ephemeral_1h_input_tokens') : null,
+        cacheReadTokens: int(usage.cache_read_input_tokens, 'usage.cache_read_input_tokens') ?? 0,
+        reportedCostUsd: typeof rec.costUSD === 'number' ? rec.costUSD : null,
+        attrs: { 'gen_ai.system': 'anthropic', 'gen_ai.response.id': msgId, requestId, stopReason: str(message.stop_reason) },
+      })
+    } else {
+      this.sink.span({ runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm', startMs: parentTs ?? ts, endMs: ts, model })
+    }
+    for (const use of readToolUses(message.content)) {
+      this.toolUsesSeen.add(use.id)
+      this.sink.span({
+        runId, id: `tool:${use.id}`, parentId: spanId, agentId, kind: 'tool', name: use.name, startMs: ts, status: 'unset',
+        attrs: { 'gen_ai.tool.call.id': use.id, inputBytes: use.inputBytes, ...(use.subagentType ? { subagentType: use.subagentType } : {}) },
+      })
+    }
+  }
+
+  private user(runId: string, agentId: string, rec: Record<string, unknown>, message: Record<string, unknown>, ts: number, uuid: string): void {
+    const results = readToolResults(message.content)
+    if (results.length === 0) {
+      // A prompt: recorded by its size only.
+      const content = message.content
+      const size = typeof content === 'string' ? content.length : JSON.stringify(content ?? '').length
+      this.sink.event({ runId, id: `prompt:${uuid}`, ts, name: 'user.prompt', agentId, attrs: { bytes: size, meta: rec.isMeta === true || undefined } })
+      return
+    }
+    const toolUseResult = rec.toolUseResult as Record<string, unknown> | undefined
+    for (const r of results) {
+      const toolSpanId = `tool:${r.toolUseId}`
+      const end: SpanEnd = {
+        runId, id: toolSpanId, endMs: ts, status: r.isError ? 'error' : 'ok',
+        error: r.isError ? 'tool returned an error' : null, attrs: { outputBytes: r.outputBytes },
+      }
+      // Lines are not always in time order (sidechains interleave): a result may precede its call.
+      if (this.toolUsesSeen.has(r.toolUseId)) this.sink.endSpan(end)
+      else this.pendingResults.push(end)
+      // The subagent a Task/Agent call ran: on toolUseResult (2.1.x) or on the line itself (2.0.x).
+      const subagent = str(toolUseResult?.agentId) ?? (rec.isSidechain ? null : str(rec.agentId)) ?? r.agentIdFromText
+      if (subagent && results.length === 1) {
+        linkSubagent(this.sink, runId, subagent, agentId, toolSpanId, r.reportedUsage)
+        this.agentsSeen.add(`${runId}/${subagent}`)
+      }
+    }
+  }
+
+  private agentOf(rec: Record<string, unknown>): string | null {
+    if (this.resolvingSidechain) return UNRESOLVED_SIDECHAIN
+    if (rec.isSidechain !== true) return MAIN_AGENT
+    const explicit = str(rec.agentId) ?? this.ctx.agentIdFromPath
+    if (explicit) return explicit
+    const parent = str(rec.parentUuid)
+    const inherited = parent ? this.recent.get(parent)?.[1] : undefined
+    return inherited ?? null
+  }
+
+  private parentTs(rec: Record<string, unknown>): number | null {
+    const parent = str(rec.parentUuid)
+    return parent ? (this.recent.get(parent)?.[0] ?? null) : null
+  }
+
+  private remember(uuid: string, ts: number, agent: string): void {
+    this.recent.set(uuid, [ts, agent])
+    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value as string)
+  }
+
+  private ensureRun(runId: string, sessionId: string, rec: Record<string, unknown>): void {
+    if (this.runsSeen.has(runId)) return
+    this.runsSeen.add(runId)
+    const cwd = str(rec.cwd)
+    const project = cwd ? cwd.split(/[\\/]/).filter(Boolean).pop() : null
+    this.sink.run({
+      id: runId, source: 'claude-code', format: 'claude-code-jsonl',
+      name: `${project ?? 'session'} · ${sessionId.slice(0, 8)}`,
+      attrs: { sessionId, claudeCodeVersion: str(rec.version), project },
+    })
+  }
+
+  private ensureAgent(runId: string, agentId: string, ts: number): void {
+    const key = `${runId}/${agentId}`
+    // The agent span's bounds widen with every line of the agent (upsert keeps min start, max end).
+    this.sink.span({ runId, id: `agent:${agentId}`, agentId, kind: 'agent', name: agentId, startMs: ts, endMs: ts, status: 'ok' })
+    if (this.agentsSeen.has(key)) return
+    this.agentsSeen.add(key)
+    this.sink.agent({ runId, id: agentId, name: agentId === MAIN_AGENT ? 'main' : null, type: agentId === MAIN_AGENT ? 'main' : null })
+  }
+
+  /**
+   * Ends the file: sidechain lines that no agentId reached belong to the session's only
+   * subagent when there is exactly one, otherwise to a `sidechain` agent (documented rule).
+   */
+  finish(): ResumeState {
+    if (this.pendingSidechain.length > 0) {
+      const pending = this.pendingSidechain
+      this.pendingSidechain = []
+      for (const { json, lineNo } of pending) {
+        const runId = `cc-${str(json.sessionId) ?? this.ctx.sessionIdFromPath}`
+        const subagents = [...this.agentsSeen].filter((k) => k.startsWith(`${runId}/`) && !k.endsWith(`/${MAIN_AGENT}`))
+        const only = subagents.length === 1 ? subagents[0].slice(runId.length + 1) : null
+        this.resolvingSidechain = only === null
+        if (only) json.agentId = only
+        this.record(json, lineNo)
+        this.resolvingSidechain = false
+      }
+    }
+    // Results whose call is neither in this file nor stored from an earlier import are dropped:
+    // a tool span needs the call's name and start.
+    for (const end of this.pendingResults) this.sink.endSpan(end)
+    this.pendingResults = []
+    const recent = [...this.recent.entries()].slice(-RESUME_KEEP).map(([uuid, [ts, agent]]) => [uuid, ts, agent] as [string, number, string])
+    return { recent }
+  }
+}

@@ -1,0 +1,89 @@
+import { createReadStream, readFileSync } from 'node:fs'
+import { CoreError } from '../../shared/result'
+
+export interface LineReadResult {
+  /** Byte offset just past the last complete line: where a later import of the grown file resumes. */
+  endOffset: number
+  lines: number
+  /** A last line without a newline that `isComplete` rejected: not consumed, read again next time. */
+  incompleteTail: boolean
+}
+
+export interface LineReadOptions {
+  startOffset?: number
+  /** Numbering continues from here when resuming. */
+  startLine?: number
+  /** Small files are read whole: opening a stream per small file costs more than parsing it (PERF-NOTES). */
+  wholeFileBelow?: number
+  signal?: AbortSignal
+  onProgress?: (bytesRead: number, lines: number) => void
+}
+
+const NEWLINE = 0x0a
+
+/**
+ * Calls `onLine` for every complete line (text, 1-based line number). A last line without a
+ * newline is treated as complete only when `isComplete` accepts it: a transcript being written
+ * ends with half a line that a later import must read whole.
+ */
+export async function readLines(
+  path: string,
+  size: number,
+  onLine: (text: string, lineNo: number) => void,
+  isComplete: (lastLine: string) => boolean,
+  opts: LineReadOptions = {},
+): Promise<LineReadResult> {
+  const start = opts.startOffset ?? 0
+  let lineNo = opts.startLine ?? 0
+  let consumed = start
+  let incompleteTail = false
+  const emitTail = (tail: Buffer) => {
+    if (tail.length === 0) return
+    const text = tail.toString('utf8')
+    if (isComplete(text)) {
+      onLine(text, ++lineNo)
+      consumed += tail.length
+    } else incompleteTail = true
+  }
+
+  if (size - start <= (opts.wholeFileBelow ?? 8 * 1024 * 1024)) {
+    const buf = readFileSync(path).subarray(start)
+    let from = 0
+    for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, from)) {
+      onLine(buf.toString('utf8', from, i), ++lineNo)
+      consumed += i + 1 - from
+      from = i + 1
+    }
+    emitTail(buf.subarray(from))
+    opts.onProgress?.(consumed, lineNo)
+    return { endOffset: consumed, lines: lineNo, incompleteTail }
+  }
+
+  // Large file: stream in chunks and keep only the unfinished line between chunks, so memory
+  // stays constant whatever the file size.
+  let carry: Buffer = Buffer.alloc(0)
+  const stream = createReadStream(path, { start, highWaterMark: 1024 * 1024 })
+  let sinceProgress = 0
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (opts.signal?.aborted) {
+      stream.destroy()
+      throw new CoreError('cancelled', 'import cancelled')
+    }
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk
+    let from = 0
+    for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, from)) {
+      onLine(buf.toString('utf8', from, i), ++lineNo)
+      consumed += i + 1 - from
+      from = i + 1
+    }
+    carry = Buffer.from(buf.subarray(from))
+    sinceProgress += chunk.length
+    if (sinceProgress >= 4 * 1024 * 1024) {
+      sinceProgress = 0
+      opts.onProgress?.(consumed, lineNo)
+    }
+  }
+  emitTail(carry)
+  opts.onProgress?.(consumed, lineNo)
+  return { endOffset: consumed, lines: lineNo, incompleteTail }
+}

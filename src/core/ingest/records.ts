@@ -1,0 +1,87 @@
+import type { SpanKind } from '../../shared/dto'
+
+// The one data model every source is turned into (see docs/data-model in the README).
+
+export interface RunRecord {
+  id: string
+  source: string
+  format: string
+  name: string
+  attrs?: Record<string, unknown>
+}
+
+export interface AgentRecord {
+  runId: string
+  id: string
+  name?: string | null
+  type?: string | null
+  parentAgentId?: string | null
+  parentSpanId?: string | null
+  attrs?: Record<string, unknown>
+}
+
+export interface SpanRecord {
+  runId: string
+  id: string
+  parentId?: string | null
+  agentId?: string | null
+  kind: SpanKind
+  name: string
+  startMs?: number | null
+  endMs?: number | null
+  status?: 'ok' | 'error' | 'unset'
+  error?: string | null
+  model?: string | null
+  inputTokens?: number | null
+  outputTokens?: number | null
+  cacheCreationTokens?: number | null
+  cacheCreation5mTokens?: number | null
+  cacheCreation1hTokens?: number | null
+  cacheReadTokens?: number | null
+  costUsd?: number | null
+  reportedCostUsd?: number | null
+  attrs?: Record<string, unknown>
+}
+
+export interface SpanEnd {
+  runId: string
+  id: string
+  endMs: number
+  status: 'ok' | 'error'
+  error?: string | null
+  attrs?: Record<string, unknown>
+}
+
+export interface EventRecord {
+  runId: string
+  id: string
+  ts: number
+  name: string
+  severity?: string | null
+  agentId?: string | null
+  attrs?: Record<string, unknown>
+}
+
+export interface MetricRecord {
+  runId: string
+  name: string
+  unit?: string | null
+  ts: number
+  value: number
+  labels?: Record<string, string>
+  reported?: boolean
+}
+
+/** Where parsers put what they find. Writes are idempotent: the same record twice changes nothing. */
+export interface RecordSink {
+  run(r: RunRecord): void
+  agent(a: AgentRecord): void
+  span(s: SpanRecord): void
+  /** Updates an existing span only (end, status, attributes); returns whether it existed. */
+  endSpan(e: SpanEnd): boolean
+  event(e: EventRecord): void
+  metric(m: MetricRecord): void
+}
+
+/** A problem with one input line: reported with file and line, and the import goes on. */
+export class LineError extends Error {}

@@ -1,0 +1,146 @@
+import type { Database } from 'better-sqlite3'
+import type { AgentSummary, RunOverview, RunSummary, TokenPoint } from '../../shared/dto'
+import { CoreError } from '../../shared/result'
+
+interface RunRow {
+  id: string
+  source: string
+  format: string
+  name: string
+  group_name: string | null
+  content_policy: 'none' | 'redacted' | 'full'
+  started_at: number | null
+  ended_at: number | null
+  agents: number
+  spans: number
+  llm_calls: number
+  tool_calls: number
+  errors: number
+  metric_samples: number
+  events: number
+  input_tokens: number
+  output_tokens: number
+  cache_creation_tokens: number
+  cache_read_tokens: number
+  cost_usd: number
+  reported_cost_usd: number | null
+  unpriced_models: string
+  tags: string | null
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+const RUN_COLUMNS = `r.*, (SELECT json_group_object(key, value) FROM run_tags t WHERE t.run_id = r.id) AS tags`
+
+function toSummary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    source: r.source,
+    format: r.format,
+    name: r.name,
+    group: r.group_name,
+    tags: r.tags ? (JSON.parse(r.tags) as Record<string, string>) : {},
+    startedAt: iso(r.started_at),
+    endedAt: iso(r.ended_at),
+    durationMs: r.started_at !== null && r.ended_at !== null ? r.ended_at - r.started_at : null,
+    agents: r.agents,
+    spans: r.spans,
+    llmCalls: r.llm_calls,
+    toolCalls: r.tool_calls,
+    errors: r.errors,
+    metricSamples: r.metric_samples,
+    events: r.events,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cacheCreationTokens: r.cache_creation_tokens,
+    cacheReadTokens: r.cache_read_tokens,
+    costUsd: r.cost_usd,
+    reportedCostUsd: r.reported_cost_usd,
+    unpricedModels: JSON.parse(r.unpriced_models) as string[],
+    contentPolicy: r.content_policy,
+  }
+}
+
+export function listRuns(db: Database, opts: { group?: string; limit?: number } = {}): RunSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT ${RUN_COLUMNS} FROM runs r WHERE (@group IS NULL OR r.group_name = @group)
+       ORDER BY COALESCE(r.started_at, r.created_at) DESC, r.id LIMIT @limit`,
+    )
+    .all({ group: opts.group ?? null, limit: opts.limit ?? -1 }) as RunRow[]
+  return rows.map(toSummary)
+}
+
+/** Resolves a run reference: an id, or `latest` for the most recently started run. */
+export function resolveRunId(db: Database, ref: string): string {
+  if (ref === 'latest') {
+    const row = db.prepare('SELECT id FROM runs ORDER BY COALESCE(started_at, created_at) DESC LIMIT 1').get() as { id: string } | undefined
+    if (!row) throw new CoreError('not_found', 'there are no runs yet; import one first')
+    return row.id
+  }
+  const row = db.prepare('SELECT id FROM runs WHERE id = ?').get(ref) as { id: string } | undefined
+  if (!row) throw new CoreError('not_found', `no run with id ${ref}`)
+  return row.id
+}
+
+export function getRun(db: Database, ref: string): RunSummary {
+  const id = resolveRunId(db, ref)
+  return toSummary(db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunRow)
+}
+
+export function runOverview(db: Database, ref: string, maxPoints = 200): RunOverview {
+  const run = getRun(db, ref)
+  const agents = db
+    .prepare(
+      `SELECT a.id, a.name, a.type, a.parent_agent_id AS parentAgentId,
+         COUNT(s.id) FILTER (WHERE s.kind = 'llm') AS llmCalls,
+         COUNT(s.id) FILTER (WHERE s.kind = 'tool') AS toolCalls,
+         COALESCE(SUM(s.input_tokens), 0) AS inputTokens, COALESCE(SUM(s.output_tokens), 0) AS outputTokens,
+         COALESCE(SUM(s.cache_creation_tokens), 0) AS cacheCreationTokens, COALESCE(SUM(s.cache_read_tokens), 0) AS cacheReadTokens,
+         COALESCE(SUM(s.cost_usd), 0) AS costUsd
+       FROM agents a LEFT JOIN spans s ON s.run_id = a.run_id AND s.agent_id = a.id AND s.kind IN ('llm', 'tool')
+       WHERE a.run_id = ? GROUP BY a.id ORDER BY a.parent_agent_id IS NOT NULL, a.id`,
+    )
+    .all(run.id) as AgentSummary[]
+  const start = run.startedAt ? Date.parse(run.startedAt) : 0
+  const bucketMs = Math.max(1, Math.ceil((run.durationMs ?? 0) / maxPoints))
+  // Downsampled in the store: the chart receives at most maxPoints buckets, whatever the run's size.
+  const tokensOverTime = db
+    .prepare(
+      `SELECT @start + ((COALESCE(end_ms, start_ms) - @start) / @bucket) * @bucket AS t,
+         SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens,
+         SUM(cache_creation_tokens) AS cacheCreationTokens, SUM(cache_read_tokens) AS cacheReadTokens
+       FROM spans WHERE run_id = @id AND kind = 'llm' AND COALESCE(end_ms, start_ms) IS NOT NULL
+       GROUP BY 1 ORDER BY 1`,
+    )
+    .all({ id: run.id, start, bucket: bucketMs }) as TokenPoint[]
+  return { run, agents, tokensOverTime, bucketMs }
+}
+
+export function renameRun(db: Database, ref: string, name: string): RunSummary {
+  const id = resolveRunId(db, ref)
+  db.prepare('UPDATE runs SET name = ?, updated_at = ? WHERE id = ?').run(name, Date.now(), id)
+  return getRun(db, id)
+}
+
+export function tagRun(db: Database, ref: string, tags: Record<string, string> = {}, group?: string | null): RunSummary {
+  const id = resolveRunId(db, ref)
+  db.transaction(() => {
+    if (group !== undefined) db.prepare('UPDATE runs SET group_name = ? WHERE id = ?').run(group, id)
+    const put = db.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value')
+    const del = db.prepare('DELETE FROM run_tags WHERE run_id = ? AND key = ?')
+    // An empty value removes the tag.
+    for (const [k, v] of Object.entries(tags)) (v === '' ? del.run(id, k) : put.run(id, k, v))
+  })()
+  return getRun(db, id)
+}
+
+export function deleteRun(db: Database, ref: string): boolean {
+  const id = resolveRunId(db, ref)
+  // The files the run came from are forgotten too, so importing them again re-creates it.
+  db.transaction(() => {
+    db.prepare('DELETE FROM imported_files WHERE path IN (SELECT path FROM file_runs WHERE run_id = ?)').run(id)
+    db.prepare('DELETE FROM runs WHERE id = ?').run(id)
+  })()
+  return true
+}

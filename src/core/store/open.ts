@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { migrations } from './migrations'
+import { migrate } from './migrate'
+
+export interface StoreOptions {
+  path: string
+  /** Path to a better_sqlite3.node built for the current runtime (the Electron build lives apart from Node's). */
+  nativeBinding?: string
+}
+
+export interface Store {
+  /** Used for every write, serialised by the core's write queue. */
+  write: Database.Database
+  /** A second connection: in WAL mode it sees only committed data, so readers never see half an import. */
+  read: Database.Database
+  path: string
+  schemaVersion: number
+  close(): void
+}
+
+export function openStore({ path, nativeBinding }: StoreOptions): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const opts = nativeBinding ? { nativeBinding } : {}
+  const write = new Database(path, opts)
+  write.pragma('journal_mode = WAL')
+  write.pragma('synchronous = NORMAL')
+  write.pragma('foreign_keys = ON')
+  write.pragma('busy_timeout = 5000')
+  const schemaVersion = migrate(write, migrations)
+  const read = path === ':memory:' ? write : new Database(path, { ...opts, readonly: true })
+  read.pragma('busy_timeout = 5000')
+  return {
+    write,
+    read,
+    path,
+    schemaVersion,
+    close() {
+      if (read !== write) read.close()
+      write.close()
+    },
+  }
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod'
+
+// Data shapes that cross a transport. Words match the UI, the CLI and the tables:
+// run, agent, span, group, baseline.
+
+export const SpanKind = z.enum(['agent', 'llm', 'tool', 'task', 'other'])
+export type SpanKind = z.infer<typeof SpanKind>
+
+export const TokenTotals = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheCreationTokens: z.number(),
+  cacheReadTokens: z.number(),
+})
+
+export const RunSummary = TokenTotals.extend({
+  id: z.string(),
+  source: z.string(),
+  format: z.string(),
+  name: z.string(),
+  group: z.string().nullable(),
+  tags: z.record(z.string(), z.string()),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  agents: z.number(),
+  spans: z.number(),
+  llmCalls: z.number(),
+  toolCalls: z.number(),
+  errors: z.number(),
+  metricSamples: z.number(),
+  events: z.number(),
+  costUsd: z.number(),
+  /** Cost written by the tool that produced the log (e.g. Claude Code's costUSD), kept beside ours. */
+  reportedCostUsd: z.number().nullable(),
+  /** Models seen in LLM spans that the price table does not know: their cost is not in costUsd. */
+  unpricedModels: z.array(z.string()),
+  contentPolicy: z.enum(['none', 'redacted', 'full']),
+})
+export type RunSummary = z.infer<typeof RunSummary>
+
+export const AgentSummary = TokenTotals.extend({
+  id: z.string(),
+  name: z.string(),
+  type: z.string().nullable(),
+  parentAgentId: z.string().nullable(),
+  llmCalls: z.number(),
+  toolCalls: z.number(),
+  costUsd: z.number(),
+})
+export type AgentSummary = z.infer<typeof AgentSummary>
+
+export const TokenPoint = z.object({
+  t: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheCreationTokens: z.number(),
+  cacheReadTokens: z.number(),
+})
+export type TokenPoint = z.infer<typeof TokenPoint>
+
+export const RunOverview = z.object({
+  run: RunSummary,
+  agents: z.array(AgentSummary),
+  /** Tokens per LLM call over time, bucketed so a chart gets at most `maxPoints` points. */
+  tokensOverTime: z.array(TokenPoint),
+  bucketMs: z.number(),
+})
+export type RunOverview = z.infer<typeof RunOverview>
+
+export const SkippedInput = z.object({ file: z.string(), line: z.number().nullable(), reason: z.string() })
+export type SkippedInput = z.infer<typeof SkippedInput>
+
+export const ImportResult = z.object({
+  runs: z.array(RunSummary),
+  skipped: z.array(SkippedInput),
+  files: z.number(),
+})
+export type ImportResult = z.infer<typeof ImportResult>
+
+export const ImportProgress = z.object({
+  importId: z.string(),
+  file: z.string(),
+  bytesRead: z.number(),
+  totalBytes: z.number(),
+  lines: z.number(),
+  filesDone: z.number(),
+  filesTotal: z.number(),
+  done: z.boolean(),
+})
+export type ImportProgress = z.infer<typeof ImportProgress>
+
+export const Health = z.object({
+  version: z.string(),
+  dbPath: z.string(),
+  schemaVersion: z.number(),
+  runs: z.number(),
+})
+export type Health = z.infer<typeof Health>
