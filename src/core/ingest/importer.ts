@@ -40,7 +40,9 @@ function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
     try {
       st = statSync(p)
     } catch (e) {
-      skipped.push({ file: p, line: null, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })
+      const code = (e as NodeJS.ErrnoException).code
+      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message
+      skipped.push({ file: p, line: null, reason: `cannot read: ${why}` })
       return
     }
     if (st.isDirectory()) {

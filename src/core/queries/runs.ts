@@ -130,7 +130,10 @@ export function tagRun(db: Database, ref: string, tags: Record<string, string> =
     const put = db.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value')
     const del = db.prepare('DELETE FROM run_tags WHERE run_id = ? AND key = ?')
     // An empty value removes the tag.
-    for (const [k, v] of Object.entries(tags)) (v === '' ? del.run(id, k) : put.run(id, k, v))
+    for (const [k, v] of Object.entries(tags)) {
+      if (v === '') del.run(id, k)
+      else put.run(id, k, v)
+    }
   })()
   return getRun(db, id)
 }

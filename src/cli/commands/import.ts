@@ -1,0 +1,47 @@
+import type { Command } from 'commander'
+import { call, openCore, printJson, type GlobalOptions } from '../context'
+import { compact, runsTable } from '../format'
+
+function parseTags(values: string[]): Record<string, string> {
+  const tags: Record<string, string> = {}
+  for (const v of values) {
+    const i = v.indexOf('=')
+    if (i <= 0) throw new Error(`--tag expects key=value, got "${v}"`)
+    tags[v.slice(0, i)] = v.slice(i + 1)
+  }
+  return tags
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import run logs: Claude Code transcripts (files or folders); re-importing is safe and reads only what is new')
+    .argument('<paths...>', 'files or folders (folders are walked)')
+    .option('--group <name>', 'put the imported runs in a group, e.g. topology=mesh')
+    .option('--tag <key=value>', 'tag the imported runs (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .addHelpText('after', '\nExample:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json')
+    .action(async (paths: string[], cmdOpts: { group?: string; tag: string[] }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>()
+      const core = openCore(opts)
+      const tty = process.stderr.isTTY && !opts.json
+      const off = tty
+        ? core.on('import.progress', (p) => {
+            const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100
+            process.stderr.write(`\rimporting ${pct}%  ${p.filesDone}/${p.filesTotal} files  ${compact(p.lines)} lines   `)
+          })
+        : () => undefined
+      try {
+        const result = await call(core, 'import.paths', { paths, group: cmdOpts.group, tags: parseTags(cmdOpts.tag) })
+        if (tty) process.stderr.write('\r\x1b[K')
+        // Nothing imported and something refused: a script must be able to tell.
+        if (result.runs.length === 0 && result.skipped.length > 0) process.exitCode = 1
+        if (opts.json) return printJson({ runs: result.runs, skipped: result.skipped })
+        console.log(runsTable(result.runs))
+        for (const s of result.skipped) console.error(`skipped ${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
+        console.log(`${result.runs.length} run(s) from ${result.files} file(s); ${result.skipped.length} skipped`)
+      } finally {
+        off()
+        core.close()
+      }
+    })
+}

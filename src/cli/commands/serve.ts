@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Command } from 'commander'
+import { newToken } from '../../server/auth'
+import { startHost } from '../../server/host'
+import { CliError, openCore, type GlobalOptions } from '../context'
+
+const defaultRendererDir = () => process.env.SWARMSCOPE_RENDERER_DIR ?? fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+
+/** Opens the system browser when a person is likely to see it; never in CI or over SSH without a display. */
+function openBrowser(url: string): void {
+  if (process.env.CI) return
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open'
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return
+  const args = process.platform === 'win32' ? ['/c', 'start', '""', url] : [url]
+  try {
+    spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => undefined).unref()
+  } catch {
+    // No browser opener here: the printed URL is enough.
+  }
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the local host: the Swarmscope UI and API in any browser, on 127.0.0.1 with a token')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '7420')
+    .option('--no-open', 'do not open a browser')
+    .addHelpText('after', '\nExample:\n  SWARMSCOPE_TOKEN=secret swarmscope serve --port 7420 --no-open')
+    .action(async (o: { port: string; open: boolean }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>()
+      const port = Number(o.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, got "${o.port}"`, 2)
+      const rendererDir = defaultRendererDir()
+      if (!existsSync(`${rendererDir}/index.html`)) console.error(`note: the UI is not built (${rendererDir}); run \`npm run build\`. Serving the API only.`)
+      const core = openCore(opts)
+      const host = await startHost({ core, token: newToken(), port, rendererDir }).catch((e: NodeJS.ErrnoException) => {
+        core.close()
+        throw new CliError(e.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port 0 for a free one` : e.message)
+      })
+      console.log(`Swarmscope is running at ${host.url}`)
+      console.log(`data: ${core.dbPath}`)
+      if (o.open) openBrowser(host.url)
+      const stop = async () => {
+        await host.close()
+        core.close()
+        process.exit(0)
+      }
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
+    })
+}

@@ -1,0 +1,33 @@
+import { createCore, defaultDbPath, type Core } from '../core'
+import type { RouteInput, RouteName, RouteOutput } from '../shared/contract'
+
+export interface GlobalOptions {
+  db?: string
+  json?: boolean
+  verbose?: boolean
+}
+
+/** A failure to report as one sentence, with the process exit code to use. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message)
+  }
+}
+
+export function openCore(opts: GlobalOptions): Core {
+  return createCore({ path: opts.db ?? defaultDbPath() })
+}
+
+/** Calls a route in-process and unwraps the Result, turning a failure into a CliError. */
+export async function call<R extends RouteName>(core: Core, route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
+  const result = await core.call(route, input)
+  if (!result.ok) throw new CliError(result.error.message, result.error.code === 'not_found' ? 3 : result.error.code === 'bad_request' ? 2 : 1)
+  return result.data
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n")
+}

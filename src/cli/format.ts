@@ -1,0 +1,22 @@
+import type { RunSummary } from '../shared/dto'
+import { compact, duration, usd } from '../shared/format'
+
+export { compact, duration, usd }
+
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n')
+}
+
+export function runsTable(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'No runs yet. Import one: swarmscope import ~/.claude/projects'
+  const header = ['run', 'name', 'group', 'started', 'duration', 'agents', 'llm', 'tools', 'tokens in/out', 'cost']
+  return table([
+    header,
+    ...runs.map((r) => [
+      r.id, r.name, r.group ?? '', r.startedAt?.slice(0, 16).replace('T', ' ') ?? '', duration(r.durationMs), String(r.agents),
+      String(r.llmCalls), String(r.toolCalls), `${compact(r.inputTokens + r.cacheCreationTokens + r.cacheReadTokens)}/${compact(r.outputTokens)}`,
+      usd(r.costUsd) + (r.unpricedModels.length ? '*' : ''),
+    ]),
+  ])
+}

@@ -1,0 +1,35 @@
+export interface DroppedFile {
+  file: File
+  /** Path inside a dropped folder (`<session>/subagents/agent-x.jsonl`), or the file name. */
+  relativePath: string
+}
+
+async function walk(entry: FileSystemEntry, out: DroppedFile[]): Promise<void> {
+  if (entry.isFile) {
+    const file = await new Promise<File>((ok, err) => (entry as FileSystemFileEntry).file(ok, err))
+    out.push({ file, relativePath: entry.fullPath.replace(/^\//, '') })
+  } else if (entry.isDirectory) {
+    const reader = (entry as FileSystemDirectoryEntry).createReader()
+    // readEntries returns at most ~100 entries per call: read until it returns none.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((ok, err) => reader.readEntries(ok, err))
+      if (batch.length === 0) break
+      for (const e of batch) await walk(e, out)
+    }
+  }
+}
+
+/**
+ * Files and whole folders from a drop event, keeping folder structure. Everything is taken
+ * from the DataTransfer before the first await: its items are emptied once the event ends.
+ */
+export async function filesFromDrop(dt: DataTransfer): Promise<DroppedFile[]> {
+  const entries = [...dt.items]
+    .map((i) => (i.kind === 'file' ? i.webkitGetAsEntry() : null))
+    .filter((e): e is FileSystemEntry => e !== null)
+  const plain = [...dt.files].map((file) => ({ file, relativePath: file.name }))
+  if (entries.length === 0) return plain
+  const out: DroppedFile[] = []
+  for (const e of entries) await walk(e, out)
+  return out
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, join, normalize, sep } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { Core } from '../core'
+
+const send = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+  res.end(JSON.stringify(body))
+}
+
+/**
+ * A browser cannot hand us file paths, so dropped files are uploaded into a scratch folder
+ * (keeping their relative paths, e.g. `<session>/subagents/agent-x.jsonl`) and imported from
+ * there with the same `import.paths` route the CLI and Electron use.
+ *
+ *   POST /api/v1/uploads                      → { uploadId }
+ *   PUT  /api/v1/uploads/:id/files?path=REL   raw file body, streamed to disk
+ *   POST /api/v1/uploads/:id/import           { group?, tags?, importId? } → ImportResult
+ */
+export class UploadArea {
+  private readonly root = mkdtempSync(join(tmpdir(), 'swarmscope-uploads-'))
+  private readonly open = new Set<string>()
+
+  constructor(private readonly core: Core) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const parts = url.pathname.split('/').filter(Boolean) // api v1 uploads [id] [files|import]
+    const id = parts[3]
+    if (req.method === 'POST' && parts.length === 3) {
+      const uploadId = randomUUID()
+      mkdirSync(join(this.root, uploadId))
+      this.open.add(uploadId)
+      return send(res, 200, { ok: true, data: { uploadId } })
+    }
+    if (!id || !this.open.has(id)) return send(res, 404, { ok: false, error: { code: 'not_found', message: 'no such upload' } })
+    const dir = join(this.root, id)
+    if (req.method === 'PUT' && parts[4] === 'files') {
+      const rel = normalize(url.searchParams.get('path') ?? '').replace(/^([/\\])+/, '')
+      const target = join(dir, rel)
+      if (!rel || !target.startsWith(dir + sep)) return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'bad file path' } })
+      mkdirSync(dirname(target), { recursive: true })
+      await pipeline(req, createWriteStream(target))
+      return send(res, 200, { ok: true, data: { path: rel } })
+    }
+    if (req.method === 'POST' && parts[4] === 'import') {
+      const chunks: Buffer[] = []
+      for await (const c of req as AsyncIterable<Buffer>) chunks.push(c)
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {}
+      try {
+        // Each dropped item is named explicitly (an unknown file is reported); dropped folders are walked.
+        const paths = readdirSync(dir).map((name) => join(dir, name))
+        if (paths.length === 0) return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'nothing was uploaded' } })
+        const result = await this.core.call('import.paths', { ...body, paths } as never)
+        // Skipped entries name the file as the user knows it, not our scratch folder.
+        if (result.ok) for (const s of result.data.skipped) s.file = s.file.startsWith(dir + sep) ? s.file.slice(dir.length + 1) : s.file
+        return send(res, result.ok ? 200 : 400, result)
+      } finally {
+        this.open.delete(id)
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    return send(res, 405, { ok: false, error: { code: 'bad_request', message: 'unsupported upload request' } })
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true })
+  }
+}

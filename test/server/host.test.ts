@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { createCore, type Core } from '../../src/core'
+import { startHost, type Host } from '../../src/server/host'
+import { SHOWCASE_MAIN, SHOWCASE_SUB, CC, sessionFacts } from '../helpers/transcript-facts'
+import { tempDb } from '../helpers/temp'
+
+const TOKEN = 'test-token-123'
+let host: Host
+let core: Core
+
+afterEach(async () => {
+  await host?.close()
+  core?.close()
+})
+
+async function start() {
+  core = createCore({ path: tempDb() })
+  host = await startHost({ core, token: TOKEN, port: 0 })
+  return `http://127.0.0.1:${host.port}`
+}
+
+/** A raw request, so tests can send any Host header (fetch forbids setting it). */
+function raw(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    }).on('error', reject).end()
+  })
+}
+
+describe('local host', () => {
+  it('binds 127.0.0.1 only', async () => {
+    await start()
+    expect((host.server.address() as { address: string }).address).toBe('127.0.0.1')
+  })
+
+  it('requires the token on every request and checks Host and Origin', async () => {
+    const base = await start()
+    expect((await fetch(`${base}/api/v1/runs`)).status).toBe(401)
+    expect((await fetch(`${base}/api/v1/runs`, { headers: { 'x-swarmscope-token': 'wrong' } })).status).toBe(401)
+    expect((await fetch(`${base}/api/v1/runs`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+    expect(await raw(host.port, '/api/v1/runs', { host: `attacker.example:${host.port}`, 'x-swarmscope-token': TOKEN })).toBe(403)
+    expect(await raw(host.port, '/api/v1/runs', { host: `127.0.0.1:${host.port}`, origin: 'http://attacker.example', 'x-swarmscope-token': TOKEN })).toBe(403)
+  })
+
+  it('serves the contract as REST with Result bodies and HTTP status codes', async () => {
+    const base = await start()
+    const h = { 'x-swarmscope-token': TOKEN, 'content-type': 'application/json' }
+    const imported = await (await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: h, body: JSON.stringify({ paths: [CC] }) })).json()
+    expect(imported.ok).toBe(true)
+    const runs = await (await fetch(`${base}/api/v1/runs`, { headers: h })).json()
+    expect(runs.data).toHaveLength(2)
+    const missing = await fetch(`${base}/api/v1/runs/nope`, { headers: h })
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toEqual({ ok: false, error: { code: 'not_found', message: 'no run with id nope' } })
+    const bad = await fetch(`${base}/api/v1/runs/latest/rename`, { method: 'POST', headers: h, body: '{"name": ""}' })
+    expect(bad.status).toBe(400)
+    expect((await fetch(`${base}/api/v1/runs`, { method: 'PUT', headers: h })).status).toBe(405)
+  })
+
+  it('imports uploaded files (the browser drop path) and pushes progress and changes over the stream', async () => {
+    const base = await start()
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/v1/stream?token=${TOKEN}`)
+    await new Promise((r) => ws.once('open', r))
+    const received: string[] = []
+    ws.on('message', (m) => received.push(JSON.parse(String(m)).event))
+    const h = { 'x-swarmscope-token': TOKEN }
+    const { data } = await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h })).json()
+    for (const [rel, file] of [['55550000-0000-4000-8000-000000000001.jsonl', SHOWCASE_MAIN], ['55550000-0000-4000-8000-000000000001/subagents/agent-showcol1.jsonl', SHOWCASE_SUB]]) {
+      const put = await fetch(`${base}/api/v1/uploads/${data.uploadId}/files?path=${encodeURIComponent(rel)}`, { method: 'PUT', headers: h, body: readFileSync(file) })
+      expect(put.status).toBe(200)
+    }
+    const result = await (await fetch(`${base}/api/v1/uploads/${data.uploadId}/import`, { method: 'POST', headers: h })).json()
+    const f = sessionFacts([SHOWCASE_MAIN, SHOWCASE_SUB]).get('55550000-0000-4000-8000-000000000001')!
+    expect(result.data.runs[0]).toMatchObject({ llmCalls: f.llmCalls, agents: f.agents, inputTokens: f.inputTokens })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(received).toContain('import.progress')
+    expect(received).toContain('runs.changed')
+    ws.close()
+  })
+
+  it('refuses a stream connection without the token', async () => {
+    await start()
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/v1/stream`)
+    const err = await new Promise<Error>((r) => ws.once('error', r))
+    expect(err.message).toMatch(/401/)
+  })
+
+  it('rejects upload paths that climb out of the upload folder', async () => {
+    const base = await start()
+    const h = { 'x-swarmscope-token': TOKEN }
+    const { data } = await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h })).json()
+    const put = await fetch(`${base}/api/v1/uploads/${data.uploadId}/files?path=${encodeURIComponent('../../escape.jsonl')}`, { method: 'PUT', headers: h, body: 'x' })
+    expect(put.status).toBe(400)
+  })
+})
