@@ -3,6 +3,7 @@ import type { EventName, EventPayload, RouteInput, RouteName, RouteOutput } from
 import { routes } from '../shared/contract'
 import { CoreError, fail, ok, type Result } from '../shared/result'
 import { VERSION } from '../shared/version'
+import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
 import { importPaths } from './ingest/importer'
 import { deleteRun, getRun, listRuns, renameRun, runOverview, tagRun } from './queries/runs'
 import { openStore, type StoreOptions } from './store/open'
@@ -26,6 +27,8 @@ export interface Core {
  */
 export function createCore(opts: StoreOptions): Core {
   const store = openStore(opts)
+  // The claude-flow importer opens users' databases with the same native build as the store.
+  setClaudeFlowSqliteBinding(opts.nativeBinding)
   const writes = new WriteQueue()
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   const imports = new Map<string, AbortController>()
