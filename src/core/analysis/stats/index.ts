@@ -1,0 +1,11 @@
+// Pure statistics over number arrays / Float64Arrays: no I/O, no globals, seeded randomness only.
+export * from './descriptive'
+export * from './distributions'
+export { logGamma, logBeta, regularizedBeta, regularizedGammaQ, erfc } from './special'
+export * from './random'
+export * from './intervals'
+export * from './histogram'
+export * from './shape'
+export * from './anomaly'
+export * from './regression'
+export * from './tests'
