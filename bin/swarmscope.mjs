@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so `npx swarmscope` works right after
-// `npm install` with no build step, and can never run stale compiled code.
-import { register } from 'tsx/esm/api'
+// Starts the CLI from its bundle (rebuilt automatically when a source is newer), or straight
+// from TypeScript through tsx when esbuild is unavailable. Either way: no manual build step,
+// and never stale code.
+import { pathToFileURL } from 'node:url'
+import { ensureCliBundle } from '../scripts/cli-bundle.mjs'
 
-register()
-await import('../src/cli/main.ts')
+const bundle = process.env.SWARMSCOPE_NO_BUNDLE ? null : await ensureCliBundle()
+if (bundle) {
+  await import(pathToFileURL(bundle).href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('../src/cli/main.ts')
+}

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { newToken } from '../../server/auth'
 import { startHost } from '../../server/host'
 import { CliError, openCore, type GlobalOptions } from '../context'
+import { packageRoot } from '../package-root'
 
-const defaultRendererDir = () => process.env.SWARMSCOPE_RENDERER_DIR ?? fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+const defaultRendererDir = () => process.env.SWARMSCOPE_RENDERER_DIR ?? join(packageRoot(), 'out/renderer')
 
 /** Opens the system browser when a person is likely to see it; never in CI or over SSH without a display. */
 function openBrowser(url: string): void {

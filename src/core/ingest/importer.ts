@@ -31,6 +31,8 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git'])
 interface Candidate {
   path: string
   explicit: boolean
+  size: number
+  mtimeMs: number
 }
 
 function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
@@ -47,7 +49,7 @@ function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
     }
     if (st.isDirectory()) {
       for (const entry of readdirSync(p).sort()) if (!SKIPPED_DIRS.has(entry)) visit(join(p, entry), false)
-    } else if (st.isFile()) out.push({ path: p, explicit })
+    } else if (st.isFile()) out.push({ path: p, explicit, size: st.size, mtimeMs: st.mtimeMs })
   }
   for (const p of paths) visit(resolve(p), true)
   return out
@@ -91,7 +93,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const runsOfFile = db.prepare('SELECT run_id FROM file_runs WHERE path = ?')
   const unchangedRuns = new Set<string>()
   const putFileRun = db.prepare('INSERT OR IGNORE INTO file_runs (path, run_id) VALUES (?, ?)')
-  const totalBytes = candidates.reduce((n, c) => n + statSync(c.path).size, 0)
+  const totalBytes = candidates.reduce((n, c) => n + c.size, 0)
   let bytesBefore = 0
   let filesDone = 0
   let lastProgress = 0
@@ -107,8 +109,17 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   try {
     for (const c of candidates) {
       if (signal.aborted) throw new CoreError('cancelled', 'import cancelled')
-      const st = statSync(c.path)
+      const st = c
       const name = basename(c.path)
+      const prev = getFile.get(c.path) as (FileRow & { resume: string }) | undefined
+      if (prev && st.size === prev.size && st.mtimeMs === prev.mtime_ms) {
+        // Unchanged since the last import: one row lookup, no read.
+        for (const { run_id } of runsOfFile.all(c.path) as { run_id: string }[]) unchangedRuns.add(run_id)
+        bytesBefore += st.size
+        filesDone++
+        imported++
+        continue
+      }
       const head = st.size > 0 ? readHead(c.path, st.size) : Buffer.alloc(0)
       const format: FormatImporter | undefined = formats.find((f) => f.sniff({ path: c.path, name, size: st.size, head }))
       if (!format) {
@@ -120,14 +131,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
         continue
       }
       imported++
-      const prev = getFile.get(c.path) as (FileRow & { resume: string }) | undefined
+      // Grown with the same beginning: read on from where the last import stopped.
       const sameHead = prev && prev.format === format.format && st.size >= prev.size && hashHead(head, prev.size) === prev.head_hash
-      if (prev && sameHead && st.size === prev.size && st.mtimeMs === prev.mtime_ms) {
-        for (const { run_id } of runsOfFile.all(c.path) as { run_id: string }[]) unchangedRuns.add(run_id)
-        bytesBefore += st.size
-        filesDone++
-        continue // unchanged since the last import
-      }
       const fileRuns = startFile()
       const resumeFrom = sameHead && format.appendOnly ? { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> } : null
       const res = await format.importFile({
@@ -151,7 +156,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     if (imported === 0 && skipped.length === 0) skipped.push({ file: opts.paths.join(', '), line: null, reason: 'no supported files found' })
     for (const id of touched) refreshRunStats(db, id)
     const runIds = [...new Set([...touched, ...unchangedRuns])]
-    for (const id of runIds) applyGrouping(store, id, opts.group, opts.tags)
+    const grouping = groupingStatements(store)
+    for (const id of runIds) grouping(id, opts.group, opts.tags)
     db.exec('COMMIT')
     report('', 0, 0, true)
     return { runIds, skipped, files: imported }
@@ -161,8 +167,11 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   }
 }
 
-function applyGrouping(store: Store, runId: string, group?: string, tags?: Record<string, string>): void {
-  if (group !== undefined) store.write.prepare('UPDATE runs SET group_name = ? WHERE id = ?').run(group, runId)
+function groupingStatements(store: Store) {
+  const setGroup = store.write.prepare('UPDATE runs SET group_name = ? WHERE id = ?')
   const put = store.write.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value')
-  for (const [k, v] of Object.entries(tags ?? {})) put.run(runId, k, v)
+  return (runId: string, group?: string, tags?: Record<string, string>) => {
+    if (group !== undefined) setGroup.run(group, runId)
+    for (const [k, v] of Object.entries(tags ?? {})) put.run(runId, k, v)
+  }
 }

@@ -1,45 +1,78 @@
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
+
+// Prepared once per connection: a folder import refreshes hundreds of runs in one go.
+const cache = new WeakMap<Database, { link: Statement; type: Statement; spans: Statement; events: Statement; metrics: Statement; update: Statement }>()
+
+function statements(db: Database) {
+  let s = cache.get(db)
+  if (s) return s
+  s = {
+    // Links found in any order (a subagent's file may be read before its parent's) are settled
+    // here: an agent span hangs under the tool call that started the agent, and the agent takes
+    // its type from that call.
+    link: db.prepare(
+      `UPDATE spans SET parent_id = a.parent_span_id FROM agents a
+       WHERE spans.run_id = @id AND a.run_id = @id AND spans.id = 'agent:' || a.id AND a.parent_span_id IS NOT NULL
+         AND spans.parent_id IS NOT a.parent_span_id`,
+    ),
+    type: db.prepare(
+      `UPDATE agents SET type = COALESCE(agents.type, json_extract(s.attrs, '$.subagentType')),
+         name = CASE WHEN agents.name = agents.id AND json_extract(s.attrs, '$.subagentType') IS NOT NULL
+                     THEN json_extract(s.attrs, '$.subagentType') || ' ' || agents.id ELSE agents.name END
+       FROM spans s WHERE agents.run_id = @id AND s.run_id = @id AND s.id = agents.parent_span_id`,
+    ),
+    // One pass over the run's spans for every span figure.
+    spans: db.prepare(
+      `SELECT MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs, COUNT(*) AS spans,
+         SUM(kind = 'llm') AS llm, SUM(kind = 'tool') AS tools, SUM(status = 'error') AS errors,
+         COALESCE(SUM(input_tokens) FILTER (WHERE kind = 'llm'), 0) AS input,
+         COALESCE(SUM(output_tokens) FILTER (WHERE kind = 'llm'), 0) AS output,
+         COALESCE(SUM(cache_creation_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheCreation,
+         COALESCE(SUM(cache_read_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheRead,
+         COALESCE(SUM(cost_usd) FILTER (WHERE kind = 'llm'), 0) AS cost,
+         SUM(reported_cost_usd) AS reportedCost,
+         (SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM spans WHERE run_id = @id AND kind = 'llm'
+            AND cost_usd IS NULL AND model IS NOT NULL ORDER BY model)) AS unpriced
+       FROM spans WHERE run_id = @id`,
+    ),
+    events: db.prepare(`SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n, SUM(severity = 'error') AS errors FROM events WHERE run_id = @id`),
+    metrics: db.prepare(`SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n FROM metric_samples WHERE run_id = @id`),
+    update: db.prepare(
+      `UPDATE runs SET started_at = @startedAt, ended_at = @endedAt,
+         agents = (SELECT COUNT(*) FROM agents WHERE run_id = @id), spans = @spans, llm_calls = @llm, tool_calls = @tools,
+         errors = @errors, metric_samples = @metrics, events = @events, input_tokens = @input, output_tokens = @output,
+         cache_creation_tokens = @cacheCreation, cache_read_tokens = @cacheRead, cost_usd = @cost,
+         reported_cost_usd = @reportedCost, unpriced_models = @unpriced
+       WHERE id = @id`,
+    ),
+  }
+  cache.set(db, s)
+  return s
+}
+
+interface SpanAgg { startMs: number | null; endMs: number | null; spans: number; llm: number | null; tools: number | null; errors: number | null; input: number; output: number; cacheCreation: number; cacheRead: number; cost: number; reportedCost: number | null; unpriced: string }
+interface TimeAgg { startMs: number | null; endMs: number | null; n: number; errors?: number | null }
+
+const min = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.min(...(xs.filter((x) => x !== null) as number[])) : null)
+const max = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...(xs.filter((x) => x !== null) as number[])) : null)
 
 /**
  * Recomputes a run's summary columns from its rows. Called inside the write transaction that
  * changed the run, so a listed run's numbers always match its spans.
  */
 export function refreshRunStats(db: Database, runId: string): void {
-  // Links found in any order (a subagent's file may be read before its parent's) are settled
-  // here: an agent span hangs under the tool call that started the agent, and the agent takes
-  // its type from that call.
-  db.prepare(
-    `UPDATE spans SET parent_id = a.parent_span_id FROM agents a
-     WHERE spans.run_id = @id AND a.run_id = @id AND spans.id = 'agent:' || a.id AND a.parent_span_id IS NOT NULL`,
-  ).run({ id: runId })
-  db.prepare(
-    `UPDATE agents SET type = COALESCE(agents.type, json_extract(s.attrs, '$.subagentType')),
-       name = CASE WHEN agents.name = agents.id AND json_extract(s.attrs, '$.subagentType') IS NOT NULL
-                   THEN json_extract(s.attrs, '$.subagentType') || ' ' || agents.id ELSE agents.name END
-     FROM spans s WHERE agents.run_id = @id AND s.run_id = @id AND s.id = agents.parent_span_id`,
-  ).run({ id: runId })
-  db.prepare(
-    `UPDATE runs SET
-      started_at = (SELECT MIN(t) FROM (SELECT MIN(start_ms) t FROM spans WHERE run_id = @id UNION ALL SELECT MIN(ts) FROM events WHERE run_id = @id
-                    UNION ALL SELECT MIN(ts) FROM metric_samples WHERE run_id = @id)),
-      ended_at = (SELECT MAX(t) FROM (SELECT MAX(COALESCE(end_ms, start_ms)) t FROM spans WHERE run_id = @id UNION ALL SELECT MAX(ts) FROM events WHERE run_id = @id
-                  UNION ALL SELECT MAX(ts) FROM metric_samples WHERE run_id = @id)),
-      agents = (SELECT COUNT(*) FROM agents WHERE run_id = @id),
-      spans = (SELECT COUNT(*) FROM spans WHERE run_id = @id),
-      llm_calls = (SELECT COUNT(*) FROM spans WHERE run_id = @id AND kind = 'llm'),
-      tool_calls = (SELECT COUNT(*) FROM spans WHERE run_id = @id AND kind = 'tool'),
-      errors = (SELECT COUNT(*) FROM spans WHERE run_id = @id AND status = 'error')
-             + (SELECT COUNT(*) FROM events WHERE run_id = @id AND severity = 'error'),
-      metric_samples = (SELECT COUNT(*) FROM metric_samples WHERE run_id = @id),
-      events = (SELECT COUNT(*) FROM events WHERE run_id = @id),
-      input_tokens = (SELECT COALESCE(SUM(input_tokens), 0) FROM spans WHERE run_id = @id AND kind = 'llm'),
-      output_tokens = (SELECT COALESCE(SUM(output_tokens), 0) FROM spans WHERE run_id = @id AND kind = 'llm'),
-      cache_creation_tokens = (SELECT COALESCE(SUM(cache_creation_tokens), 0) FROM spans WHERE run_id = @id AND kind = 'llm'),
-      cache_read_tokens = (SELECT COALESCE(SUM(cache_read_tokens), 0) FROM spans WHERE run_id = @id AND kind = 'llm'),
-      cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM spans WHERE run_id = @id AND kind = 'llm'),
-      reported_cost_usd = (SELECT SUM(reported_cost_usd) FROM spans WHERE run_id = @id),
-      unpriced_models = (SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM spans
-                         WHERE run_id = @id AND kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL ORDER BY model))
-    WHERE id = @id`,
-  ).run({ id: runId })
+  const st = statements(db)
+  st.link.run({ id: runId })
+  st.type.run({ id: runId })
+  const s = st.spans.get({ id: runId }) as SpanAgg
+  const e = st.events.get({ id: runId }) as TimeAgg
+  const m = st.metrics.get({ id: runId }) as TimeAgg
+  st.update.run({
+    id: runId,
+    startedAt: min(s.startMs, e.startMs, m.startMs),
+    endedAt: max(s.endMs, e.endMs, m.endMs),
+    spans: s.spans, llm: s.llm ?? 0, tools: s.tools ?? 0, errors: (s.errors ?? 0) + (e.errors ?? 0),
+    metrics: m.n, events: e.n, input: s.input, output: s.output, cacheCreation: s.cacheCreation, cacheRead: s.cacheRead,
+    cost: s.cost, reportedCost: s.reportedCost, unpriced: s.unpriced,
+  })
 }

@@ -45,13 +45,15 @@ function textOf(content: unknown): string {
     .join('\n')
 }
 
-export function readToolResults(content: unknown): ToolResult[] {
+/** `scanText(id)` says whether to look for subagent metadata in that result's text (it costs). */
+export function readToolResults(content: unknown, scanText: (toolUseId: string) => boolean = () => true): ToolResult[] {
   return blocksOf(content)
     .filter((b) => b.type === 'tool_result' && typeof b.tool_use_id === 'string')
     .map((b) => {
       // The text is read for its size and Claude Code's own metadata lines, never stored.
       const text = textOf(b.content)
-      const usage = USAGE_BLOCK.exec(text)?.[1]
+      const scan = scanText(b.tool_use_id as string)
+      const usage = scan ? USAGE_BLOCK.exec(text)?.[1] : undefined
       let reportedUsage: Record<string, number> | null = null
       if (usage) {
         reportedUsage = {}
@@ -61,7 +63,7 @@ export function readToolResults(content: unknown): ToolResult[] {
         toolUseId: b.tool_use_id as string,
         isError: b.is_error === true,
         outputBytes: text.length,
-        agentIdFromText: AGENT_ID_LINE.exec(text)?.[1] ?? null,
+        agentIdFromText: scan ? (AGENT_ID_LINE.exec(text)?.[1] ?? null) : null,
         reportedUsage,
       }
     })

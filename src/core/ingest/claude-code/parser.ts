@@ -1,4 +1,4 @@
-import { LineError, type RecordSink, type SpanEnd } from '../records'
+import { LineError, type RecordSink, type SpanEnd, type SpanRecord } from '../records'
 import { linkSubagent, readToolResults, readToolUses } from './blocks'
 import { int, isoMs, str } from './fields'
 
@@ -31,18 +31,23 @@ interface FileContext {
 const RECENT_LIMIT = 50_000
 const RESUME_KEEP = 512
 /** Line types that carry no timing or usage; known and deliberately ignored. */
+const SUBAGENT_TOOLS = new Set(['Task', 'Agent'])
 const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
 
 export class ClaudeCodeParser {
   private readonly recent = new Map<string, [number, string]>()
   private readonly runsSeen = new Set<string>()
   private readonly agentsSeen = new Set<string>()
+  /** First and last line time per agent, written as its agent span when the file ends. */
+  private readonly agentBounds = new Map<string, { runId: string; agentId: string; start: number; end: number }>()
   /** Sidechain lines whose agent is not known yet, resolved when the file ends. */
   private pendingSidechain: { json: Record<string, unknown>; lineNo: number }[] = []
   private resolvingSidechain = false
   /** Tool calls seen in this file; a result for any other call may belong to an earlier import. */
   private readonly toolUsesSeen = new Set<string>()
   private pendingResults: SpanEnd[] = []
+  private openLlm: SpanRecord | null = null
+  private readonly openToolSpans = new Map<string, SpanRecord>()
 
   constructor(
     private readonly sink: RecordSink,
@@ -105,35 +110,57 @@ export class ClaudeCodeParser {
     const msgId = str(message.id)
     const requestId = str(rec.requestId)
     const spanId = msgId ? `llm:${msgId}:${requestId ?? ''}` : `llm:${uuid}`
+    // The other content-block lines of the response being read: widen its end, add its tool calls.
+    if (this.openLlm?.id === spanId) {
+      this.openLlm.endMs = Math.max(this.openLlm.endMs ?? ts, ts)
+      this.openTools(runId, agentId, spanId, message, ts)
+      return
+    }
+    this.flushLlm()
     const parentTs = this.parentTs(rec)
     const cacheCreation = usage?.cache_creation as Record<string, unknown> | undefined
-    if (usage) {
-      this.sink.span({
-        runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm',
-        startMs: parentTs ?? ts, endMs: ts, status: 'ok', model,
-        inputTokens: int(usage.input_tokens, 'usage.input_tokens') ?? 0,
-        outputTokens: int(usage.output_tokens, 'usage.output_tokens') ?? 0,
-        cacheCreationTokens: int(usage.cache_creation_input_tokens, 'usage.cache_creation_input_tokens') ?? 0,
-        cacheCreation5mTokens: cacheCreation ? int(cacheCreation.ephemeral_5m_input_tokens, 'usage.cache_creation.ephemeral_5m_input_tokens') : null,
-        cacheCreation1hTokens: cacheCreation ? int(cacheCreation.ephemeral_1h_input_tokens, 'usage.cache_creation.ephemeral_1h_input_tokens') : null,
-        cacheReadTokens: int(usage.cache_read_input_tokens, 'usage.cache_read_input_tokens') ?? 0,
-        reportedCostUsd: typeof rec.costUSD === 'number' ? rec.costUSD : null,
-        attrs: { 'gen_ai.system': 'anthropic', 'gen_ai.response.id': msgId, requestId, stopReason: str(message.stop_reason) },
-      })
-    } else {
-      this.sink.span({ runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm', startMs: parentTs ?? ts, endMs: ts, model })
-    }
+    this.openLlm = usage
+      ? {
+          runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm',
+          startMs: parentTs ?? ts, endMs: ts, status: 'ok', model,
+          inputTokens: int(usage.input_tokens, 'usage.input_tokens') ?? 0,
+          outputTokens: int(usage.output_tokens, 'usage.output_tokens') ?? 0,
+          cacheCreationTokens: int(usage.cache_creation_input_tokens, 'usage.cache_creation_input_tokens') ?? 0,
+          cacheCreation5mTokens: cacheCreation ? int(cacheCreation.ephemeral_5m_input_tokens, 'usage.cache_creation.ephemeral_5m_input_tokens') : null,
+          cacheCreation1hTokens: cacheCreation ? int(cacheCreation.ephemeral_1h_input_tokens, 'usage.cache_creation.ephemeral_1h_input_tokens') : null,
+          cacheReadTokens: int(usage.cache_read_input_tokens, 'usage.cache_read_input_tokens') ?? 0,
+          reportedCostUsd: typeof rec.costUSD === 'number' ? rec.costUSD : null,
+          attrs: { 'gen_ai.system': 'anthropic', 'gen_ai.response.id': msgId, requestId, stopReason: str(message.stop_reason) },
+        }
+      : { runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm', startMs: parentTs ?? ts, endMs: ts, model }
+    this.openTools(runId, agentId, spanId, message, ts)
+  }
+
+  /** Tool calls wait in memory for their result, so each becomes one complete row. */
+  private openTools(runId: string, agentId: string, llmSpanId: string, message: Record<string, unknown>, ts: number): void {
     for (const use of readToolUses(message.content)) {
+      if (this.toolUsesSeen.has(use.id)) continue
       this.toolUsesSeen.add(use.id)
-      this.sink.span({
-        runId, id: `tool:${use.id}`, parentId: spanId, agentId, kind: 'tool', name: use.name, startMs: ts, status: 'unset',
+      this.openToolSpans.set(use.id, {
+        runId, id: `tool:${use.id}`, parentId: llmSpanId, agentId, kind: 'tool', name: use.name, startMs: ts, status: 'unset',
         attrs: { 'gen_ai.tool.call.id': use.id, inputBytes: use.inputBytes, ...(use.subagentType ? { subagentType: use.subagentType } : {}) },
       })
     }
   }
 
+  /** Writes the response being read: the lines of one response are consecutive in a transcript. */
+  private flushLlm(): void {
+    if (this.openLlm) this.sink.span(this.openLlm)
+    this.openLlm = null
+  }
+
   private user(runId: string, agentId: string, rec: Record<string, unknown>, message: Record<string, unknown>, ts: number, uuid: string): void {
-    const results = readToolResults(message.content)
+    this.flushLlm()
+    // Claude Code's subagent metadata is only in Task/Agent results: skip the text scan for the rest.
+    const results = readToolResults(message.content, (id) => {
+      const name = this.openToolSpans.get(id)?.name
+      return name === undefined || SUBAGENT_TOOLS.has(name)
+    })
     if (results.length === 0) {
       // A prompt: recorded by its size only.
       const content = message.content
@@ -148,8 +175,12 @@ export class ClaudeCodeParser {
         runId, id: toolSpanId, endMs: ts, status: r.isError ? 'error' : 'ok',
         error: r.isError ? 'tool returned an error' : null, attrs: { outputBytes: r.outputBytes },
       }
+      const open = this.openToolSpans.get(r.toolUseId)
+      if (open) {
+        this.openToolSpans.delete(r.toolUseId)
+        this.sink.span({ ...open, endMs: end.endMs, status: end.status, error: end.error, attrs: { ...open.attrs, ...end.attrs } })
+      } else if (this.toolUsesSeen.has(r.toolUseId)) this.sink.endSpan(end)
       // Lines are not always in time order (sidechains interleave): a result may precede its call.
-      if (this.toolUsesSeen.has(r.toolUseId)) this.sink.endSpan(end)
       else this.pendingResults.push(end)
       // The subagent a Task/Agent call ran: on toolUseResult (2.1.x) or on the line itself (2.0.x).
       const subagent = str(toolUseResult?.agentId) ?? (rec.isSidechain ? null : str(rec.agentId)) ?? r.agentIdFromText
@@ -194,8 +225,11 @@ export class ClaudeCodeParser {
 
   private ensureAgent(runId: string, agentId: string, ts: number): void {
     const key = `${runId}/${agentId}`
-    // The agent span's bounds widen with every line of the agent (upsert keeps min start, max end).
-    this.sink.span({ runId, id: `agent:${agentId}`, agentId, kind: 'agent', name: agentId, startMs: ts, endMs: ts, status: 'ok' })
+    const bounds = this.agentBounds.get(key)
+    if (bounds) {
+      bounds.start = Math.min(bounds.start, ts)
+      bounds.end = Math.max(bounds.end, ts)
+    } else this.agentBounds.set(key, { runId, agentId, start: ts, end: ts })
     if (this.agentsSeen.has(key)) return
     this.agentsSeen.add(key)
     this.sink.agent({ runId, id: agentId, name: agentId === MAIN_AGENT ? 'main' : null, type: agentId === MAIN_AGENT ? 'main' : null })
@@ -219,10 +253,19 @@ export class ClaudeCodeParser {
         this.resolvingSidechain = false
       }
     }
+    this.flushLlm()
+    // Calls still waiting for a result (the session is running, or it was cut off) stay open-ended.
+    for (const open of this.openToolSpans.values()) this.sink.span(open)
+    this.openToolSpans.clear()
     // Results whose call is neither in this file nor stored from an earlier import are dropped:
     // a tool span needs the call's name and start.
     for (const end of this.pendingResults) this.sink.endSpan(end)
     this.pendingResults = []
+    // The upsert widens an agent span already stored by an earlier import of this file or another.
+    for (const { runId, agentId, start, end } of this.agentBounds.values()) {
+      this.sink.span({ runId, id: `agent:${agentId}`, agentId, kind: 'agent', name: agentId, startMs: start, endMs: end, status: 'ok' })
+    }
+    this.agentBounds.clear()
     const recent = [...this.recent.entries()].slice(-RESUME_KEEP).map(([uuid, [ts, agent]]) => [uuid, ts, agent] as [string, number, string])
     return { recent }
   }

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface Measured {
+  wallMs: number
+  maxRssMb: number | null
+  stdout: string
+}
+
+/** Runs a command once, timing it and (via GNU time, where present) its peak resident memory. */
+export function measure(cmd: string, args: string[], env: Record<string, string> = {}): Measured {
+  const rssFile = join(tmpdir(), `swarmscope-bench-rss-${process.pid}`)
+  const useTime = existsSync('/usr/bin/time')
+  const started = performance.now()
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 })
+    : spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 })
+  const wallMs = performance.now() - started
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.slice(0, 2000)}`)
+  let maxRssMb: number | null = null
+  if (useTime && existsSync(rssFile)) {
+    maxRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024
+    rmSync(rssFile, { force: true })
+  }
+  return { wallMs, maxRssMb, stdout: r.stdout }
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+export const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits
