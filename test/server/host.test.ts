@@ -8,6 +8,12 @@ import { SHOWCASE_MAIN, SHOWCASE_SUB, CC, sessionFacts } from '../helpers/transc
 import { tempDb } from '../helpers/temp'
 
 const TOKEN = 'test-token-123'
+// Loose shapes for the JSON bodies the tests read (the contract's types are checked elsewhere).
+interface Body<T = unknown> {
+  ok: boolean
+  data: T
+}
+const body = async <T>(res: Response) => (await res.json()) as Body<T>
 let host: Host
 let core: Core
 
@@ -50,9 +56,9 @@ describe('local host', () => {
   it('serves the contract as REST with Result bodies and HTTP status codes', async () => {
     const base = await start()
     const h = { 'x-swarmscope-token': TOKEN, 'content-type': 'application/json' }
-    const imported = await (await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: h, body: JSON.stringify({ paths: [CC] }) })).json()
+    const imported = await body(await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: h, body: JSON.stringify({ paths: [CC] }) }))
     expect(imported.ok).toBe(true)
-    const runs = await (await fetch(`${base}/api/v1/runs`, { headers: h })).json()
+    const runs = await body<unknown[]>(await fetch(`${base}/api/v1/runs`, { headers: h }))
     expect(runs.data).toHaveLength(2)
     const missing = await fetch(`${base}/api/v1/runs/nope`, { headers: h })
     expect(missing.status).toBe(404)
@@ -69,12 +75,12 @@ describe('local host', () => {
     const received: string[] = []
     ws.on('message', (m) => received.push(JSON.parse(String(m)).event))
     const h = { 'x-swarmscope-token': TOKEN }
-    const { data } = await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h })).json()
+    const { data } = await body<{ uploadId: string }>(await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h }))
     for (const [rel, file] of [['55550000-0000-4000-8000-000000000001.jsonl', SHOWCASE_MAIN], ['55550000-0000-4000-8000-000000000001/subagents/agent-showcol1.jsonl', SHOWCASE_SUB]]) {
       const put = await fetch(`${base}/api/v1/uploads/${data.uploadId}/files?path=${encodeURIComponent(rel)}`, { method: 'PUT', headers: h, body: readFileSync(file) })
       expect(put.status).toBe(200)
     }
-    const result = await (await fetch(`${base}/api/v1/uploads/${data.uploadId}/import`, { method: 'POST', headers: h })).json()
+    const result = await body<{ runs: unknown[] }>(await fetch(`${base}/api/v1/uploads/${data.uploadId}/import`, { method: 'POST', headers: h }))
     const f = sessionFacts([SHOWCASE_MAIN, SHOWCASE_SUB]).get('55550000-0000-4000-8000-000000000001')!
     expect(result.data.runs[0]).toMatchObject({ llmCalls: f.llmCalls, agents: f.agents, inputTokens: f.inputTokens })
     await new Promise((r) => setTimeout(r, 100))
@@ -93,7 +99,7 @@ describe('local host', () => {
   it('rejects upload paths that climb out of the upload folder', async () => {
     const base = await start()
     const h = { 'x-swarmscope-token': TOKEN }
-    const { data } = await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h })).json()
+    const { data } = await body<{ uploadId: string }>(await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h }))
     const put = await fetch(`${base}/api/v1/uploads/${data.uploadId}/files?path=${encodeURIComponent('../../escape.jsonl')}`, { method: 'PUT', headers: h, body: 'x' })
     expect(put.status).toBe(400)
   })
