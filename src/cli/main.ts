@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../shared/version'
+import { registerAnalyze } from './commands/analyze'
+import { registerCompare } from './commands/compare'
 import { registerImport } from './commands/import'
 import { registerRuns } from './commands/runs'
 import { registerServe } from './commands/serve'
@@ -14,9 +16,8 @@ const program = new Command()
   .option('--verbose', 'print stack traces on errors')
   .exitOverride()
 
-registerImport(program)
-registerRuns(program)
-registerServe(program)
+// One line per command group; each lives in commands/<name>.ts.
+for (const register of [registerImport, registerRuns, registerAnalyze, registerCompare, registerServe]) register(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto'
 import type { EventName, EventPayload, RouteInput, RouteName, RouteOutput } from '../shared/contract'
 import { routes } from '../shared/contract'
 import { CoreError, fail, ok, type Result } from '../shared/result'
-import { VERSION } from '../shared/version'
+import { analysisHandlers, compareHandlers } from './handlers/analysis'
+import { importHandlers } from './handlers/imports'
+import { runsHandlers, systemHandlers } from './handlers/runs'
+import type { AllHandlers, CoreContext } from './handlers/types'
 import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
-import { importPaths } from './ingest/importer'
-import { deleteRun, getRun, listRuns, renameRun, runOverview, tagRun } from './queries/runs'
 import { openStore, type StoreOptions } from './store/open'
 import { WriteQueue } from './write-queue'
 
-type Handlers = { [R in RouteName]: (input: RouteOutputOfInput<R>) => Promise<RouteOutput<R>> | RouteOutput<R> }
-/** Handlers receive the input after zod parsing (defaults applied, numbers coerced). */
-type RouteOutputOfInput<R extends RouteName> = import('zod').output<(typeof routes)[R]['input']>
 
 export interface Core {
   /** Validates the input against the contract, runs the handler, and never throws. */
@@ -31,54 +28,18 @@ export function createCore(opts: StoreOptions): Core {
   setClaudeFlowSqliteBinding(opts.nativeBinding)
   const writes = new WriteQueue()
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
-  const imports = new Map<string, AbortController>()
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const l of listeners.get(event) ?? []) l(payload)
   }
 
-  const handlers: Handlers = {
-    'system.health': () => ({
-      version: VERSION,
-      dbPath: store.path,
-      schemaVersion: store.schemaVersion,
-      runs: (store.read.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n,
-    }),
-    'runs.list': (i) => listRuns(store.read, i),
-    'runs.get': (i) => getRun(store.read, i.id),
-    'runs.overview': (i) => runOverview(store.read, i.id, i.maxPoints),
-    'runs.rename': (i) => writes.run(() => renameRun(store.write, i.id, i.name)),
-    'runs.tag': (i) => writes.run(() => tagRun(store.write, i.id, i.tags, i.group)),
-    'runs.delete': async (i) => {
-      const deleted = await writes.run(() => deleteRun(store.write, i.id))
-      emit('runs.changed', { runIds: [i.id] })
-      return { deleted }
-    },
-    'import.paths': async (i) => {
-      const importId = i.importId ?? randomUUID()
-      const abort = new AbortController()
-      imports.set(importId, abort)
-      try {
-        const outcome = await writes.run(() =>
-          importPaths(store, {
-            paths: i.paths,
-            group: i.group,
-            tags: i.tags,
-            signal: abort.signal,
-            onProgress: (p) => emit('import.progress', { importId, ...p }),
-          }),
-        )
-        emit('runs.changed', { runIds: outcome.runIds })
-        // Summaries come from the write connection: the transaction has committed.
-        return { runs: outcome.runIds.map((id) => getRun(store.write, id)), skipped: outcome.skipped, files: outcome.files }
-      } finally {
-        imports.delete(importId)
-      }
-    },
-    'import.cancel': (i) => {
-      const abort = imports.get(i.importId)
-      abort?.abort()
-      return { cancelled: abort !== undefined }
-    },
+  const ctx: CoreContext = { store, writes, emit }
+  // Each domain answers its own routes; a route without a handler does not compile.
+  const handlers: AllHandlers = {
+    ...systemHandlers(ctx),
+    ...runsHandlers(ctx),
+    ...importHandlers(ctx),
+    ...analysisHandlers(ctx),
+    ...compareHandlers(ctx),
   }
 
   return {

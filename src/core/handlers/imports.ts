@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto'
+import { importPaths } from '../ingest/importer'
+import { getRun } from '../queries/runs'
+import type { CoreContext, HandlersFor } from './types'
+
+export function importHandlers({ store, writes, emit }: CoreContext): HandlersFor<'import'> {
+  const running = new Map<string, AbortController>()
+  return {
+    'import.paths': async (i) => {
+      const importId = i.importId ?? randomUUID()
+      const abort = new AbortController()
+      running.set(importId, abort)
+      try {
+        const outcome = await writes.run(() =>
+          importPaths(store, {
+            paths: i.paths,
+            group: i.group,
+            tags: i.tags,
+            signal: abort.signal,
+            onProgress: (p) => emit('import.progress', { importId, ...p }),
+          }),
+        )
+        emit('runs.changed', { runIds: outcome.runIds })
+        // Summaries come from the write connection: the transaction has committed.
+        return { runs: outcome.runIds.map((id) => getRun(store.write, id)), skipped: outcome.skipped, files: outcome.files }
+      } finally {
+        running.delete(importId)
+      }
+    },
+    'import.cancel': (i) => {
+      const abort = running.get(i.importId)
+      abort?.abort()
+      return { cancelled: abort !== undefined }
+    },
+  }
+}

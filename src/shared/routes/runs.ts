@@ -1,0 +1,26 @@
+import { z } from 'zod'
+import { RunOverview, RunSummary } from '../dto'
+
+export const RunRef = z.object({ id: z.string().min(1).describe("a run id, or 'latest'") })
+export const TagMap = z.record(z.string(), z.string())
+
+export const runsRoutes = {
+  'runs.list': {
+    input: z.object({ group: z.string().optional(), limit: z.coerce.number().int().positive().max(100_000).optional() }),
+    output: z.array(RunSummary),
+    http: ['GET', '/runs'],
+  },
+  'runs.get': { input: RunRef, output: RunSummary, http: ['GET', '/runs/:id'] },
+  'runs.overview': {
+    input: RunRef.extend({ maxPoints: z.coerce.number().int().min(10).max(10_000).optional() }),
+    output: RunOverview,
+    http: ['GET', '/runs/:id/overview'],
+  },
+  'runs.rename': { input: RunRef.extend({ name: z.string().min(1).max(200) }), output: RunSummary, http: ['POST', '/runs/:id/rename'] },
+  'runs.tag': {
+    input: RunRef.extend({ tags: TagMap.optional(), group: z.string().nullable().optional() }),
+    output: RunSummary,
+    http: ['POST', '/runs/:id/tags'],
+  },
+  'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }), http: ['DELETE', '/runs/:id'] },
+} as const
