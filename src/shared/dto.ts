@@ -68,6 +68,38 @@ export const RunOverview = z.object({
 })
 export type RunOverview = z.infer<typeof RunOverview>
 
+export const ContentPolicy = z.enum(['none', 'redacted', 'full'])
+export type ContentPolicy = z.infer<typeof ContentPolicy>
+
+/** Text kept for a span (or, for part 'prompt', a user.prompt event), under the redacted or full content policy. */
+export const ContentItem = z.object({
+  spanId: z.string(),
+  part: z.enum(['input', 'output', 'prompt']),
+  text: z.string(),
+  /** 'redacted' when secrets and personal paths were replaced before storing; 'full' when stored as read. */
+  policy: z.enum(['redacted', 'full']),
+  ts: z.number().nullable(),
+})
+export type ContentItem = z.infer<typeof ContentItem>
+
+export const RunContent = z.object({
+  runId: z.string(),
+  /** The most permissive policy the run was imported under; 'none' means no text is stored. */
+  contentPolicy: ContentPolicy,
+  items: z.array(ContentItem),
+})
+export type RunContent = z.infer<typeof RunContent>
+
+/** A user redaction rule (see README, "What Swarmscope stores"). */
+export const RedactionRuleSpec = z.object({
+  id: z.string().regex(/^[\w.-]+$/),
+  description: z.string().optional(),
+  pattern: z.string().min(1),
+  flags: z.string().regex(/^[gimsu]*$/).optional(),
+  replacement: z.string().optional(),
+})
+export type RedactionRuleSpec = z.infer<typeof RedactionRuleSpec>
+
 export const SkippedInput = z.object({ file: z.string(), line: z.number().nullable(), reason: z.string() })
 export type SkippedInput = z.infer<typeof SkippedInput>
 

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { call, openCore, printJson, type GlobalOptions } from '../context'
+import type { RedactionRuleSpec } from '../../shared/dto'
+import { CliError, call, openCore, printJson, type GlobalOptions } from '../context'
 import { compact, runsTable } from '../format'
 
 function parseTags(values: string[]): Record<string, string> {
@@ -12,6 +14,28 @@ function parseTags(values: string[]): Record<string, string> {
   return tags
 }
 
+const POLICIES = ['none', 'redacted', 'full'] as const
+type Policy = (typeof POLICIES)[number]
+
+function parseContent(v: string | undefined): Policy {
+  if (v === undefined) return 'none'
+  if (!(POLICIES as readonly string[]).includes(v)) throw new CliError(`--content expects none, redacted or full, got "${v}"`, 2)
+  return v as Policy
+}
+
+function readRules(file: string | undefined): RedactionRuleSpec[] | undefined {
+  if (file === undefined) return undefined
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    throw new CliError(`--redact-rules ${file}: ${(e as Error).message}`, 2)
+  }
+  const list = Array.isArray(json) ? json : (json as { rules?: unknown } | null)?.rules
+  if (!Array.isArray(list)) throw new CliError(`--redact-rules ${file}: expected an array of rules or {"rules": [...]}`, 2)
+  return list as RedactionRuleSpec[]
+}
+
 export function registerImport(program: Command): void {
   program
     .command('import')
@@ -19,8 +43,12 @@ export function registerImport(program: Command): void {
     .argument('<paths...>', 'files or folders (folders are walked)')
     .option('--group <name>', 'put the imported runs in a group, e.g. topology=mesh')
     .option('--tag <key=value>', 'tag the imported runs (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--content <policy>', 'text to keep: none (default: sizes and metadata only), redacted (secrets and home paths replaced) or full')
+    .option('--redact-rules <file.json>', 'extra redaction rules: [{"id","pattern","flags"?,"replacement"?}]')
     .addHelpText('after', '\nExample:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json')
-    .action(async (paths: string[], cmdOpts: { group?: string; tag: string[] }, cmd: Command) => {
+    .action(async (paths: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {
+      const content = parseContent(cmdOpts.content)
+      const redactRules = readRules(cmdOpts.redactRules)
       const opts = cmd.optsWithGlobals<GlobalOptions>()
       const core = openCore(opts)
       const tty = process.stderr.isTTY && !opts.json
@@ -31,7 +59,7 @@ export function registerImport(program: Command): void {
           })
         : () => undefined
       try {
-        const result = await call(core, 'import.paths', { paths, group: cmdOpts.group, tags: parseTags(cmdOpts.tag) })
+        const result = await call(core, 'import.paths', { paths, group: cmdOpts.group, tags: parseTags(cmdOpts.tag), content, redactRules })
         if (tty) process.stderr.write('\r\x1b[K')
         // Nothing imported and something refused: a script must be able to tell.
         if (result.runs.length === 0 && result.skipped.length > 0) process.exitCode = 1

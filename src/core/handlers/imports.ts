@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { importPaths } from '../ingest/importer'
+import { userRedactionRules } from '../privacy/user-rules'
 import { getRun } from '../queries/runs'
 import type { CoreContext, HandlersFor } from './types'
 
@@ -8,6 +9,7 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
   return {
     'import.paths': async (i) => {
       const importId = i.importId ?? randomUUID()
+      const redactRules = userRedactionRules(store.path, i.redactRules)
       const abort = new AbortController()
       running.set(importId, abort)
       try {
@@ -16,6 +18,8 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
             paths: i.paths,
             group: i.group,
             tags: i.tags,
+            contentPolicy: i.content ?? 'none',
+            redactRules,
             signal: abort.signal,
             onProgress: (p) => emit('import.progress', { importId, ...p }),
           }),

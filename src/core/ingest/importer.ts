@@ -3,17 +3,22 @@ import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { ImportProgress, SkippedInput } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
+import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { refreshRunStats } from '../store/run-stats'
 import type { FormatImporter, PreviousImport } from './formats'
 import { formats } from './registry'
-import { createWriter } from './writer'
+import type { ContentPolicy } from './records'
+import { createWriter, policyRank } from './writer'
 
 export interface ImportOptions {
   paths: string[]
   group?: string
   tags?: Record<string, string>
-  contentPolicy?: 'none' | 'redacted' | 'full'
+  /** What text to keep: 'none' (default), 'redacted' or 'full' (see README, "What Swarmscope stores"). */
+  contentPolicy?: ContentPolicy
+  /** Redaction rules applied after the built-in ones, to kept metadata and to text under 'redacted'. */
+  redactRules?: readonly RedactionRule[]
   signal?: AbortSignal
   onProgress?: (p: Omit<ImportProgress, 'importId'>) => void
 }
@@ -72,7 +77,10 @@ interface FileRow extends PreviousImport {
   head_hash: string
   mtime_ms: number
   format: string
+  content_policy: ContentPolicy
 }
+
+const RANK: Record<ContentPolicy, number> = { none: 0, redacted: 1, full: 2 }
 
 /**
  * Imports files and folders in one write transaction: the runs they touch appear whole or
@@ -84,12 +92,15 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const skipped: SkippedInput[] = []
   const candidates = walk(opts.paths, skipped)
   const signal = opts.signal ?? new AbortController().signal
-  const { sink, touched, startFile } = createWriter(db, { contentPolicy: opts.contentPolicy ?? 'none', now: Date.now })
-  const getFile = db.prepare('SELECT size, offset, lines, resume, head_hash, mtime_ms, format FROM imported_files WHERE path = ?')
-  const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at)
-    VALUES (@path, @format, @size, @mtime, @hash, @offset, @lines, @resume, @now)
+  const policy: ContentPolicy = opts.contentPolicy ?? 'none'
+  const { sink, touched, startFile } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules })
+  const getFile = db.prepare('SELECT size, offset, lines, resume, head_hash, mtime_ms, format, content_policy FROM imported_files WHERE path = ?')
+  const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at, content_policy)
+    VALUES (@path, @format, @size, @mtime, @hash, @offset, @lines, @resume, @now, @policy)
     ON CONFLICT(path) DO UPDATE SET format = excluded.format, size = excluded.size, mtime_ms = excluded.mtime_ms,
-      head_hash = excluded.head_hash, offset = excluded.offset, lines = excluded.lines, resume = excluded.resume, imported_at = excluded.imported_at`)
+      head_hash = excluded.head_hash, offset = excluded.offset, lines = excluded.lines, resume = excluded.resume, imported_at = excluded.imported_at,
+      content_policy = CASE WHEN ${policyRank('excluded.content_policy')} > ${policyRank('imported_files.content_policy')}
+                            THEN excluded.content_policy ELSE imported_files.content_policy END`)
   const runsOfFile = db.prepare('SELECT run_id FROM file_runs WHERE path = ?')
   const unchangedRuns = new Set<string>()
   const putFileRun = db.prepare('INSERT OR IGNORE INTO file_runs (path, run_id) VALUES (?, ?)')
@@ -112,7 +123,9 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       const st = c
       const name = basename(c.path)
       const prev = getFile.get(c.path) as (FileRow & { resume: string }) | undefined
-      if (prev && st.size === prev.size && st.mtimeMs === prev.mtime_ms) {
+      // Asking for more text than the file was read with: read it again from its start (the upserts make that safe).
+      const morePermissive = prev !== undefined && RANK[policy] > (RANK[prev.content_policy] ?? 0)
+      if (prev && !morePermissive && st.size === prev.size && st.mtimeMs === prev.mtime_ms) {
         // Unchanged since the last import: one row lookup, no read.
         for (const { run_id } of runsOfFile.all(c.path) as { run_id: string }[]) unchangedRuns.add(run_id)
         bytesBefore += st.size
@@ -134,7 +147,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       // Grown with the same beginning: read on from where the last import stopped.
       const sameHead = prev && prev.format === format.format && st.size >= prev.size && hashHead(head, prev.size) === prev.head_hash
       const fileRuns = startFile()
-      const resumeFrom = sameHead && format.appendOnly ? { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> } : null
+      const resumeFrom = sameHead && !morePermissive && format.appendOnly ? { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> } : null
       const res = await format.importFile({
         path: c.path,
         size: st.size,
@@ -146,7 +159,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       })
       putFile.run({
         path: c.path, format: format.format, size: res.endOffset, mtime: st.mtimeMs, hash: hashHead(head, res.endOffset),
-        offset: res.endOffset, lines: res.lines, resume: JSON.stringify(res.resume ?? {}), now: Date.now(),
+        offset: res.endOffset, lines: res.lines, resume: JSON.stringify(res.resume ?? {}), now: Date.now(), policy,
       })
       for (const runId of fileRuns) putFileRun.run(c.path, runId)
       bytesBefore += st.size

@@ -72,8 +72,30 @@ export interface MetricRecord {
   reported?: boolean
 }
 
+export type ContentPolicy = 'none' | 'redacted' | 'full'
+export type ContentPart = 'input' | 'output' | 'prompt'
+
+/**
+ * Text that belongs to a span (a tool call's input and output, an LLM call's output) or to a
+ * prompt event (`part: 'prompt'`, `spanId` = the event id). Kept only under the `redacted`
+ * (after redaction) and `full` policies; `seq` tells the pieces of one span's text apart
+ * (one per transcript line and block) so importing again does not repeat them.
+ */
+export interface ContentRecord {
+  runId: string
+  spanId: string
+  part: ContentPart
+  seq?: string
+  ts?: number | null
+  text: string
+}
+
 /** Where parsers put what they find. Writes are idempotent: the same record twice changes nothing. */
 export interface RecordSink {
+  /** The import's content policy; parsers skip building text (`content`) when it is 'none' or absent. */
+  readonly contentPolicy?: ContentPolicy
+  /** Stores text under the content policy (dropped under 'none', redacted first under 'redacted'). */
+  content?(c: ContentRecord): void
   run(r: RunRecord): void
   agent(a: AgentRecord): void
   span(s: SpanRecord): void

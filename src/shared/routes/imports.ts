@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ImportResult } from '../dto'
+import { ContentPolicy, ImportResult, RedactionRuleSpec } from '../dto'
 import { TagMap } from './runs'
 
 export const importRoutes = {
@@ -9,6 +9,10 @@ export const importRoutes = {
       group: z.string().optional(),
       tags: TagMap.optional(),
       importId: z.string().optional(),
+      /** What text to keep: 'none' (default: sizes and metadata only), 'redacted' or 'full'. */
+      content: ContentPolicy.optional(),
+      /** Redaction rules applied after the built-in ones (and after those in redaction-rules.json beside the database). */
+      redactRules: z.array(RedactionRuleSpec).optional(),
     }),
     output: ImportResult,
     http: ['POST', '/imports'],

@@ -5,6 +5,8 @@ export interface ToolUse {
   id: string
   name: string
   inputBytes: number
+  /** The input as JSON text (what inputBytes measures); stored only under the redacted/full content policies. */
+  inputJson: string
   subagentType: string | null
 }
 
@@ -12,6 +14,8 @@ export interface ToolResult {
   toolUseId: string
   isError: boolean
   outputBytes: number
+  /** The result's text (what outputBytes measures); stored only under the redacted/full content policies. */
+  text: string
   /** `agentId: X` written into a Task/Agent result's text by Claude Code 2.1. */
   agentIdFromText: string | null
   /** The `<usage>` block Claude Code appends to a subagent's result: its own totals. */
@@ -26,10 +30,12 @@ export function readToolUses(content: unknown): ToolUse[] {
     .filter((b) => b.type === 'tool_use' && typeof b.id === 'string')
     .map((b) => {
       const input = (b.input ?? {}) as Record<string, unknown>
+      const inputJson = JSON.stringify(b.input ?? null)
       return {
         id: b.id as string,
         name: str(b.name) ?? 'tool',
-        inputBytes: JSON.stringify(b.input ?? null).length,
+        inputBytes: inputJson.length,
+        inputJson,
         subagentType: str(input.subagent_type),
       }
     })
@@ -38,7 +44,7 @@ export function readToolUses(content: unknown): ToolUse[] {
 const USAGE_BLOCK = /<usage>([\s\S]*?)<\/usage>/
 const AGENT_ID_LINE = /(?:^|\n)agentId: ([\w-]+)/
 
-function textOf(content: unknown): string {
+export function textOf(content: unknown): string {
   if (typeof content === 'string') return content
   return blocksOf(content)
     .map((b) => (typeof b.text === 'string' ? b.text : ''))
@@ -50,7 +56,8 @@ export function readToolResults(content: unknown, scanText: (toolUseId: string) 
   return blocksOf(content)
     .filter((b) => b.type === 'tool_result' && typeof b.tool_use_id === 'string')
     .map((b) => {
-      // The text is read for its size and Claude Code's own metadata lines, never stored.
+      // The text is read for its size and Claude Code's own metadata lines; the parser stores it
+      // only under the redacted/full content policies.
       const text = textOf(b.content)
       const scan = scanText(b.tool_use_id as string)
       const usage = scan ? USAGE_BLOCK.exec(text)?.[1] : undefined
@@ -63,6 +70,7 @@ export function readToolResults(content: unknown, scanText: (toolUseId: string) 
         toolUseId: b.tool_use_id as string,
         isError: b.is_error === true,
         outputBytes: text.length,
+        text,
         agentIdFromText: scan ? (AGENT_ID_LINE.exec(text)?.[1] ?? null) : null,
         reportedUsage,
       }

@@ -1,5 +1,6 @@
-import { LineError, type RecordSink, type SpanEnd, type SpanRecord } from '../records'
-import { linkSubagent, readToolResults, readToolUses } from './blocks'
+import { redactPath } from '../../privacy/redact'
+import { LineError, type ContentPart, type RecordSink, type SpanEnd, type SpanRecord } from '../records'
+import { linkSubagent, readToolResults, readToolUses, textOf } from './blocks'
 import { int, isoMs, str } from './fields'
 
 /**
@@ -9,7 +10,10 @@ import { int, isoMs, str } from './fields'
  * tool) is an agent whose parent span is the tool call that started it. Every LLM response is
  * one span keyed by message.id + requestId: Claude Code writes a response once per content
  * block, each line repeating the usage, so the first line's usage is kept (as ccusage does).
- * No prompt, response or tool text is stored: only sizes and structured metadata.
+ * Under the default content policy ('none') no prompt, response or tool text is stored: only
+ * sizes and structured metadata. Under 'redacted' and 'full' the prompt text, the assistant's
+ * text blocks, each tool call's input (JSON) and its result text go to `sink.content` (the
+ * writer redacts them under 'redacted'). The cwd is reduced to its last folder, home folder redacted.
  */
 
 export const MAIN_AGENT = 'main'
@@ -48,6 +52,8 @@ export class ClaudeCodeParser {
   private pendingResults: SpanEnd[] = []
   private openLlm: SpanRecord | null = null
   private readonly openToolSpans = new Map<string, SpanRecord>()
+  /** Whether text is kept (content policy 'redacted' or 'full'); under 'none' no text is even gathered. */
+  private readonly keepText: boolean
 
   constructor(
     private readonly sink: RecordSink,
@@ -55,6 +61,11 @@ export class ClaudeCodeParser {
     resume: ResumeState = {},
   ) {
     for (const [uuid, ts, agent] of resume.recent ?? []) this.recent.set(uuid, [ts, agent])
+    this.keepText = sink.content !== undefined && (sink.contentPolicy === 'redacted' || sink.contentPolicy === 'full')
+  }
+
+  private keep(runId: string, spanId: string, part: ContentPart, text: string, ts: number, seq = ''): void {
+    if (text !== '') this.sink.content?.({ runId, spanId, part, text, ts, seq })
   }
 
   /** Parses one line; throws LineError for a line that is not a usable transcript record. */
@@ -110,6 +121,13 @@ export class ClaudeCodeParser {
     const msgId = str(message.id)
     const requestId = str(rec.requestId)
     const spanId = msgId ? `llm:${msgId}:${requestId ?? ''}` : `llm:${uuid}`
+    if (this.keepText && Array.isArray(message.content)) {
+      // One response is written as one line per content block: each text block is one piece of the span's output.
+      message.content.forEach((b: unknown, i) => {
+        const block = b as Record<string, unknown> | null
+        if (block?.type === 'text' && typeof block.text === 'string') this.keep(runId, spanId, 'output', block.text, ts, `${uuid}:${i}`)
+      })
+    }
     // The other content-block lines of the response being read: widen its end, add its tool calls.
     if (this.openLlm?.id === spanId) {
       this.openLlm.endMs = Math.max(this.openLlm.endMs ?? ts, ts)
@@ -141,6 +159,7 @@ export class ClaudeCodeParser {
     for (const use of readToolUses(message.content)) {
       if (this.toolUsesSeen.has(use.id)) continue
       this.toolUsesSeen.add(use.id)
+      if (this.keepText) this.keep(runId, `tool:${use.id}`, 'input', use.inputJson, ts)
       this.openToolSpans.set(use.id, {
         runId, id: `tool:${use.id}`, parentId: llmSpanId, agentId, kind: 'tool', name: use.name, startMs: ts, status: 'unset',
         attrs: { 'gen_ai.tool.call.id': use.id, inputBytes: use.inputBytes, ...(use.subagentType ? { subagentType: use.subagentType } : {}) },
@@ -162,15 +181,17 @@ export class ClaudeCodeParser {
       return name === undefined || SUBAGENT_TOOLS.has(name)
     })
     if (results.length === 0) {
-      // A prompt: recorded by its size only.
+      // A prompt: recorded by its size (and its text only under the redacted/full content policies).
       const content = message.content
       const size = typeof content === 'string' ? content.length : JSON.stringify(content ?? '').length
       this.sink.event({ runId, id: `prompt:${uuid}`, ts, name: 'user.prompt', agentId, attrs: { bytes: size, meta: rec.isMeta === true || undefined } })
+      if (this.keepText) this.keep(runId, `prompt:${uuid}`, 'prompt', textOf(content), ts)
       return
     }
     const toolUseResult = rec.toolUseResult as Record<string, unknown> | undefined
     for (const r of results) {
       const toolSpanId = `tool:${r.toolUseId}`
+      if (this.keepText) this.keep(runId, toolSpanId, 'output', r.text, ts)
       const end: SpanEnd = {
         runId, id: toolSpanId, endMs: ts, status: r.isError ? 'error' : 'ok',
         error: r.isError ? 'tool returned an error' : null, attrs: { outputBytes: r.outputBytes },
@@ -215,7 +236,9 @@ export class ClaudeCodeParser {
     if (this.runsSeen.has(runId)) return
     this.runsSeen.add(runId)
     const cwd = str(rec.cwd)
-    const project = cwd ? cwd.split(/[\\/]/).filter(Boolean).pop() : null
+    // Only the project folder's name is kept, and never a user name (`/home/alice` alone would name the project 'alice').
+    const last = cwd ? redactPath(cwd).split(/[\\/]/).filter(Boolean).pop() : undefined
+    const project = last && last !== '~' && !last.includes('REDACTED') ? last : null
     this.sink.run({
       id: runId, source: 'claude-code', format: 'claude-code-jsonl',
       name: `${project ?? 'session'} · ${sessionId.slice(0, 8)}`,
