@@ -1,0 +1,192 @@
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Core } from '../core'
+import type { LiveSource } from './source'
+
+// Tails folders of transcripts and claude-flow projects: a file that grows or appears after
+// the watch started is imported again, and the importer resumes a grown file from where it
+// stopped, so only the new lines are read. fs.watch gives the speed (new lines in the store
+// well within a second); a periodic rescan catches what watchers miss (network drives,
+// editors that replace files, folders created later).
+
+export interface TailOptions {
+  /** Wait this long after a change before importing, so a burst of appends is one import (default 50 ms). */
+  debounceMs?: number
+  /** Rescan the folder this often (default 2000 ms). */
+  rescanMs?: number
+  /** Import the files already there at start too (default false: only what changes from now on)… */
+  importExisting?: boolean
+  /** …except files written within this long before the start (default 10 minutes). */
+  recentMs?: number
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git'])
+/** What the importers read: transcripts, NDJSON, OTLP and claude-flow JSON, claude-flow databases and their WAL. */
+const INTERESTING = /\.(jsonl|ndjson|json|db)$|\.db-wal$/
+
+type Seen = Map<string, string>
+
+function scan(dir: string, out: Seen = new Map(), depth = 0): Seen {
+  if (depth > 12) return out
+  let entries
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return out
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) {
+      if (!SKIPPED_DIRS.has(e.name)) scan(p, out, depth + 1)
+    } else if (e.isFile() && INTERESTING.test(e.name)) {
+      try {
+        const st = statSync(p)
+        out.set(p, `${st.size}:${st.mtimeMs}`)
+      } catch {
+        // Gone between readdir and stat: the next scan sees it or not.
+      }
+    }
+  }
+  return out
+}
+
+export class FolderTail {
+  private seen: Seen = new Map()
+  private dirty = new Set<string>()
+  private watcher: FSWatcher | null = null
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private rescan: ReturnType<typeof setInterval> | null = null
+  private importing: Promise<void> | null = null
+  private readonly runTotals = new Map<string, number>()
+  private stopped = false
+  readonly dir: string
+
+  constructor(
+    private readonly core: Core,
+    dir: string,
+    readonly source: LiveSource,
+    private readonly opts: TailOptions = {},
+  ) {
+    this.dir = resolve(dir)
+  }
+
+  start(): void {
+    this.source.detail = { dir: this.dir, files: 0, imports: 0, watching: false }
+    const now = scan(this.dir)
+    const recent = Date.now() - (this.opts.recentMs ?? 10 * 60_000)
+    // Files already there are left alone, except those written lately: a session that was
+    // running before we started (or while we were down) continues in the store.
+    this.seen = new Map([...now].filter(([, sig]) => !this.opts.importExisting && Number(sig.split(':')[1]) < recent))
+    this.startWatcher()
+    this.rescan = setInterval(() => this.check(), this.opts.rescanMs ?? 2000)
+    this.rescan.unref?.()
+    this.check()
+  }
+
+  /** Imports what is due now, and resolves when no import runs (for tests and shutdown). */
+  async settle(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
+    if (this.dirty.size) this.runImports()
+    while (this.importing) await this.importing
+  }
+
+  /** Stops watching; changes already seen are still imported by `settle`. */
+  stop(): void {
+    this.stopped = true
+    this.watcher?.close()
+    if (this.rescan) clearInterval(this.rescan)
+    this.source.setState('stopped')
+  }
+
+  private startWatcher(): void {
+    if (this.watcher || !existsSync(this.dir)) {
+      this.source.setState(existsSync(this.dir) ? 'listening' : 'idle')
+      this.source.detail.exists = existsSync(this.dir)
+      return
+    }
+    try {
+      this.watcher = watch(this.dir, { recursive: true }, (_event, name) => {
+        if (!name || !INTERESTING.test(String(name))) return
+        const path = join(this.dir, String(name))
+        if (String(name).split(/[\\/]/).some((p) => SKIPPED_DIRS.has(p))) return
+        this.mark(path)
+      })
+      this.watcher.on('error', (e) => {
+        // The folder was removed or the watcher died: rescans go on, and re-create it when it is back.
+        this.source.fail(e)
+        this.watcher?.close()
+        this.watcher = null
+      })
+      this.source.detail.watching = true
+      this.source.setState('listening')
+    } catch (e) {
+      // No recursive watch here: the rescan alone keeps the folder in view.
+      this.source.fail(e)
+      this.source.setState('listening')
+    }
+    this.source.detail.exists = true
+  }
+
+  private check(): void {
+    if (this.stopped) return
+    if (!this.watcher) this.startWatcher()
+    const now = scan(this.dir)
+    for (const [p, sig] of now) if (this.seen.get(p) !== sig) this.mark(p)
+    this.source.detail.files = now.size
+  }
+
+  private mark(path: string): void {
+    if (this.stopped) return
+    this.dirty.add(path)
+    if (!this.timer && !this.importing) this.timer = setTimeout(() => ((this.timer = null), this.runImports()), this.opts.debounceMs ?? 50)
+  }
+
+  /** One import loop at a time; `importing` is set before the loop can finish, and cleared after. */
+  private runImports(): void {
+    if (this.importing) return
+    this.importing = this.importDirty().finally(() => {
+      this.importing = null
+      // Changes that came in during the import get their own, later import.
+      if (this.dirty.size && !this.stopped) this.mark([...this.dirty][0])
+    })
+  }
+
+  private async importDirty(): Promise<void> {
+    while (this.dirty.size) {
+      const paths = [...this.dirty].filter((p) => existsSync(p))
+      this.dirty.clear()
+      for (const p of paths) {
+        try {
+          const st = statSync(p)
+          this.seen.set(p, `${st.size}:${st.mtimeMs}`)
+        } catch {
+          this.seen.delete(p)
+        }
+      }
+      if (paths.length) await this.importPaths(paths)
+    }
+  }
+
+  private async importPaths(paths: string[]): Promise<void> {
+    const result = await this.core.call('import.paths', { paths })
+    this.source.detail.imports = Number(this.source.detail.imports ?? 0) + 1
+    if (!result.ok) return this.source.fail(new Error(result.error.message))
+    // Records written = growth of the runs' row counts: the importer does not report lines per call.
+    let added = 0
+    for (const r of result.data.runs) {
+      const total = r.spans + r.events + r.metricSamples + r.agents
+      added += Math.max(0, total - (this.runTotals.get(r.id) ?? 0))
+      this.runTotals.set(r.id, total)
+    }
+    this.source.received += added
+    this.source.queueDepth += added
+    this.source.settled(added, true)
+    // Half-written last lines and files of other formats are normal while tailing, not errors.
+    const problems = result.data.skipped.filter((s) => s.line !== null && !/incomplete last line/.test(s.reason))
+    this.source.rejected += problems.length
+    if (problems.length) this.source.fail(new Error(`${problems[0].file}:${problems[0].line}: ${problems[0].reason}`))
+  }
+}
