@@ -1,54 +1,161 @@
-import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, session, shell } from 'electron'
 import { createCore, type Core } from '../core'
-import { events, routes, type EventName, type RouteName } from '../shared/contract'
+import { events, type EventName } from '../shared/contract'
+import { SHELL_COMMAND_EVENT, Theme, type ShellCommand } from '../shared/shell'
+import { installCrashHandlers } from './crash-handlers'
+import { importFolderDialog, openFilesDialog } from './dialogs'
+import { callDispatcher } from './ipc-dispatch'
+import { readJsonFile, writeJsonFile } from './json-file'
+import { createMainWindow, preferencesOf } from './main-window'
+import { menuTemplate } from './menu-template'
 import { electronNativeBinding } from './native'
-import { isExternalLink, isTrustedSender, webPreferences } from './security'
+import { openPaths } from './open-handler'
+import { PendingOpens, pathsFromArgv, pathsFromSecondInstance, type ForwardedOpen } from './open-paths'
+import { printHtmlToPdf } from './pdf'
+import { recentDocuments } from './recent-documents'
+import { rotatingLog } from './rotating-log'
+import { hardenContents, isTrustedSender, permissionAllowed } from './security'
+import { askOpen, openDocs, shellHandlers, showAbout } from './shell-actions'
 
-// The shell stays thin: a window, the core, and IPC between them. Everything else is the core's.
+// The shell stays thin: a window, the core, IPC between them, and the desktop's ways in (menus,
+// double-click, dock, second launches). Decisions live in plain modules tested in Node.
 
-const rendererRoot = join(__dirname, '../renderer')
-const devUrl = process.env.ELECTRON_RENDERER_URL
-let core: Core | null = null
-let win: BrowserWindow | null = null
+// A temporary profile for tests and side-by-side installs: also scopes the single-instance lock.
+const userDataSwitch = app.commandLine.getSwitchValue('user-data-dir')
+if (userDataSwitch) app.setPath('userData', resolve(userDataSwitch))
+// The platform's logs folder (macOS ~/Library/Logs/<app>, else <userData>/logs), set before first use.
+app.setAppLogsPath()
+const log = rotatingLog(join(app.getPath('logs'), 'main.log'))
+installCrashHandlers(log)
+app.enableSandbox()
 
-function createWindow(): void {
-  win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'Swarmscope',
-    show: false,
-    webPreferences: webPreferences(join(__dirname, '../preload/index.cjs')),
-  })
-  win.once('ready-to-show', () => win?.show())
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLink(url)) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  win.webContents.on('will-navigate', (e) => e.preventDefault())
-  if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(join(rendererRoot, 'index.html'))
-}
+const argvContext = () => ({ cwd: process.cwd(), packaged: app.isPackaged })
+const launchPaths = pathsFromArgv(process.argv, argvContext())
+// A second launch hands its paths to the running app and leaves.
+if (!app.requestSingleInstanceLock({ paths: launchPaths } satisfies ForwardedOpen)) app.quit()
+else start()
 
-app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  core = createCore({
-    path: process.env.SWARMSCOPE_DB || join(app.getPath('userData'), 'swarmscope.db'),
-    nativeBinding: electronNativeBinding(app.getAppPath(), process.resourcesPath, app.isPackaged),
-  })
-  ipcMain.handle('core:call', async (e, route: string, input: unknown) => {
-    if (!isTrustedSender(e.senderFrame?.url ?? '', rendererRoot, devUrl)) return { ok: false, error: { code: 'unauthorized', message: 'untrusted sender' } }
-    if (!(route in routes)) return { ok: false, error: { code: 'not_found', message: `unknown route ${route}` } }
-    return core!.call(route as RouteName, input as never) // the core validates input with the route's zod schema
-  })
-  for (const event of Object.keys(events) as EventName[]) {
-    core.on(event, (payload) => win?.webContents.send('core:event', { event, payload }))
+function start(): void {
+  const rendererRoot = join(__dirname, '../renderer')
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  const userData = app.getPath('userData')
+  const settingsPath = join(userData, 'settings.json')
+  const recent = recentDocuments(join(userData, 'recent.json'), existsSync)
+  let theme: Theme = Theme.catch('system').parse((readJsonFile(settingsPath) as { theme?: unknown } | null)?.theme)
+  let core: Core | null = null
+  let win: BrowserWindow | null = null
+  const pending = new PendingOpens()
+  pending.add(launchPaths)
+  log.info(`starting Swarmscope ${app.getVersion()} (Electron ${process.versions.electron}, ${process.platform})`, { userData, launchPaths })
+
+  const push = (command: ShellCommand) => win?.webContents.send('core:event', { event: SHELL_COMMAND_EVENT, payload: command })
+  const ctx = { core: () => core!, window: () => win }
+  const open = (paths: string[]) =>
+    void openPaths(paths, {
+      core: core!,
+      notify: push,
+      addRecent(path) {
+        recent.add(path)
+        app.addRecentDocument(path)
+        installMenu()
+      },
+      showError: (title, message) => void (win ? dialog.showMessageBox(win, { type: 'warning', message: title, detail: message }) : dialog.showErrorBox(title, message)),
+      log,
+    })
+
+  function installMenu(): void {
+    const template = menuTemplate(
+      { platform: process.platform, isDev: !app.isPackaged, recent: recent.list(), theme, appName: 'Swarmscope' },
+      {
+        open: () => void askOpen(ctx, openFilesDialog).then((p) => pending.add(p)),
+        importFolder: () => void askOpen(ctx, importFolderDialog).then((p) => pending.add(p)),
+        openRecent: (path) => pending.add([path]),
+        clearRecent: () => {
+          recent.clear()
+          app.clearRecentDocuments()
+          installMenu()
+        },
+        export: () => push({ command: 'export' }),
+        print: () => win?.webContents.print({}, (ok, reason) => ok || reason === 'cancelled' || log.warn(`print failed: ${reason}`)),
+        setTheme: (t) => {
+          theme = t
+          nativeTheme.themeSource = t
+          writeJsonFile(settingsPath, { theme: t })
+          push({ command: 'theme', theme: t })
+          installMenu()
+        },
+        openDocs,
+        openLogs: () => void shell.openPath(app.getPath('logs')),
+        about: () => void showAbout(ctx, core?.dbPath ?? ''),
+      },
+    )
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template))
   }
-  createWindow()
-  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow())
-})
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
-app.on('will-quit', () => core?.close())
+  function showWindow(): void {
+    if (win && !win.isDestroyed()) {
+      if (win.isMinimized()) win.restore()
+      win.focus()
+      return
+    }
+    win = createMainWindow({
+      statePath: join(userData, 'window-state.json'),
+      preload: join(__dirname, '../preload/index.cjs'),
+      icon: join(app.getAppPath(), 'resources/icons/512x512.png'),
+      load: (w) => void (devUrl ? w.loadURL(devUrl) : w.loadFile(join(rendererRoot, 'index.html'))),
+    })
+    // Opened paths wait until the page can receive the run to show.
+    win.webContents.on('did-finish-load', () => pending.attach(open))
+    win.on('closed', () => {
+      pending.detach()
+      win = null
+    })
+  }
+
+  app.on('second-instance', (_e, argv, cwd, data) => {
+    showWindow()
+    pending.add(pathsFromSecondInstance(data, argv, { cwd, packaged: app.isPackaged }))
+  })
+  // macOS: double-click in Finder, drop on the dock icon, Open Recent in the dock menu.
+  app.on('open-file', (e, path) => {
+    e.preventDefault()
+    pending.add([path])
+    if (app.isReady()) showWindow()
+  })
+  app.on('web-contents-created', (_e, contents) => {
+    hardenContents(contents, {
+      openExternal: (url) => void shell.openExternal(url),
+      refused: (what, url) => log.warn(`refused ${what} ${url}`),
+    })
+  })
+
+  app.whenReady().then(() => {
+    for (const s of [session.defaultSession]) {
+      s.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionAllowed(permission)))
+      s.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission))
+    }
+    core = createCore({
+      path: process.env.SWARMSCOPE_DB || join(userData, 'swarmscope.db'),
+      nativeBinding: electronNativeBinding(app.getAppPath(), process.resourcesPath, app.isPackaged),
+    })
+    log.info(`database ${core.dbPath}`)
+    const dispatch = callDispatcher({ core, isTrusted: (url) => isTrustedSender(url, rendererRoot, devUrl), shell: shellHandlers(ctx) })
+    ipcMain.handle('core:call', (e, route: unknown, input: unknown) => dispatch(e.senderFrame?.url ?? '', route, input))
+    for (const event of Object.keys(events) as EventName[]) {
+      core.on(event, (payload) => win?.webContents.send('core:event', { event, payload }))
+    }
+    nativeTheme.themeSource = theme
+    installMenu()
+    showWindow()
+    app.on('activate', showWindow)
+    // End-to-end specs reach into the main process through this, and only when they ask for it.
+    if (process.env.SWARMSCOPE_E2E === '1') Object.assign(globalThis, { __swarmscope: { printHtmlToPdf, preferences: () => (win ? preferencesOf(win) : null), dbPath: core.dbPath, logFile: log.file } })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', () => core?.close())
+}
