@@ -13,7 +13,7 @@ export interface RunningHost {
 }
 
 /** Starts the real `swarmscope serve` on a free port with a fresh database, as a user would. */
-async function startHost(): Promise<{ host: RunningHost; proc: ChildProcess; dir: string }> {
+export async function startHost(): Promise<{ host: RunningHost; proc: ChildProcess; dir: string }> {
   if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('the renderer is not built: run `npm run build` (npm test does it)')
   const dir = mkdtempSync(join(tmpdir(), 'swarmscope-e2e-'))
   const dbPath = join(dir, 'e2e.db')

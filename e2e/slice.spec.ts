@@ -61,6 +61,7 @@ test('a session and its subagent file dropped together form one run with the sub
   await expect(sub.locator('td').nth(3)).toHaveText(fmt(f.perAgentLlmCalls.showcol1))
   // The runs list and the API agree after a reload: the data was stored, not just shown.
   await page.reload()
+  await page.getByTestId('nav-library').click()
   await expect(page.locator('[data-run-id="cc-55550000-0000-4000-8000-000000000001"]')).toBeVisible()
   await page.screenshot({ path: 'e2e/artifacts/slice-subagents.png', fullPage: true })
 })

@@ -1,18 +1,51 @@
-import { useEffect, useState, type DragEvent } from 'react'
+import { useEffect, useMemo, useState, type DragEvent } from 'react'
+import { navigate, paths, useRoute } from '../lib/router'
+import { useShortcuts, type Shortcut } from '../lib/shortcuts'
+import { useExport } from '../stores/export'
 import { useImports } from '../stores/imports'
 import { useRuns } from '../stores/runs'
+import { applyTheme, useSettings } from '../stores/settings'
+import { CompareScreen } from '../screens/compare/CompareScreen'
+import { DashboardScreen } from '../screens/dashboard/DashboardScreen'
+import { LibraryScreen } from '../screens/library/LibraryScreen'
+import { LiveScreen } from '../screens/live/LiveScreen'
+import { SettingsScreen } from '../screens/settings/SettingsScreen'
+import { TimelineScreen } from '../screens/timeline/TimelineScreen'
+import { ExportDialog } from './ExportDialog'
 import { ImportStatus } from './ImportStatus'
-import { RunOverview } from './RunOverview'
-import { RunsList } from './RunsList'
+import { ShortcutHelp } from './ShortcutHelp'
+
+const NAV = [
+  { screen: 'library', label: 'Runs', href: paths.library(), key: 'g r' },
+  { screen: 'compare', label: 'Compare', href: '#/compare', key: 'g c' },
+  { screen: 'live', label: 'Live', href: paths.live(), key: 'g l' },
+  { screen: 'settings', label: 'Settings', href: paths.settings(), key: 'g s' },
+] as const
 
 export function App() {
-  const { loaded, runs, overview, error, refresh } = useRuns()
+  const route = useRoute((s) => s.route)
+  const refresh = useRuns((s) => s.refresh)
   const importDrop = useImports((s) => s.importDrop)
+  const dark = useSettings((s) => s.dark)
+  const openExport = useExport((s) => s.open)
   const [dragging, setDragging] = useState(false)
+  const [help, setHelp] = useState(false)
 
-  useEffect(() => {
-    void refresh()
-  }, [refresh])
+  useEffect(() => void refresh(), [refresh])
+  useEffect(() => applyTheme(dark), [dark])
+
+  const shortcuts = useMemo<Shortcut[]>(
+    () => [
+      ...NAV.map((n) => ({ keys: n.key, label: `Go to ${n.label}`, run: () => navigate(n.href) })),
+      { keys: 'g d', label: 'Go to the run dashboard', run: () => route.runId && navigate(paths.dashboard(route.runId)) },
+      { keys: 'g t', label: 'Go to the agent timeline', run: () => route.runId && navigate(paths.timeline(route.runId)) },
+      { keys: 'e', label: 'Export…', run: () => openExport({ kind: route.screen === 'compare' ? 'comparison' : route.runId ? 'dashboard' : 'runs', runId: route.runId }) },
+      { keys: '?', label: 'Show keyboard shortcuts', run: () => setHelp((h) => !h) },
+      { keys: 'Escape', label: 'Close a dialog', run: () => setHelp(false) },
+    ],
+    [route, openExport],
+  )
+  useShortcuts(shortcuts)
 
   // Files and folders may be dropped anywhere on the window.
   const onDragOver = (e: DragEvent) => {
@@ -28,27 +61,28 @@ export function App() {
   return (
     <div className={dragging ? 'app dragging' : 'app'} onDragOver={onDragOver} onDragLeave={() => setDragging(false)} onDrop={onDrop} data-testid="app">
       <header className="topbar">
-        <span className="brand">Swarmscope</span>
+        <a className="brand" href={paths.library()}>Swarmscope</a>
+        <nav className="mainnav" aria-label="Screens">
+          {NAV.map((n) => (
+            <a key={n.screen} href={n.href} className={route.screen === n.screen ? 'active' : ''} data-testid={`nav-${n.screen}`} title={`${n.label} (${n.key})`}>
+              {n.label}
+            </a>
+          ))}
+        </nav>
         <ImportStatus />
+        <button className="icon" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
       </header>
-      {error && <div className="notice error" role="alert">{error}</div>}
-      <main className="layout">
-        <RunsList />
-        <section className="content">
-          {overview ? (
-            <RunOverview overview={overview} />
-          ) : loaded && runs.length === 0 ? (
-            <div className="empty" data-testid="empty-state">
-              <h1>No runs yet</h1>
-              <p>Drop a Claude Code transcript (<code>~/.claude/projects/&lt;project&gt;/&lt;session&gt;.jsonl</code>) or a whole project folder anywhere on this window.</p>
-              <p className="muted">Or from a terminal: <code>swarmscope import ~/.claude/projects</code></p>
-            </div>
-          ) : loaded ? (
-            <div className="empty"><p>Select a run on the left.</p></div>
-          ) : null}
-        </section>
+      <main className="screen" data-screen={route.screen}>
+        {route.screen === 'library' && <LibraryScreen />}
+        {route.screen === 'dashboard' && route.runId && <DashboardScreen runId={route.runId} />}
+        {route.screen === 'timeline' && route.runId && <TimelineScreen runId={route.runId} />}
+        {route.screen === 'compare' && <CompareScreen params={route.params} />}
+        {route.screen === 'live' && <LiveScreen />}
+        {route.screen === 'settings' && <SettingsScreen />}
       </main>
-      {dragging && <div className="drop-overlay">Drop to import</div>}
+      {help && <ShortcutHelp shortcuts={shortcuts} onClose={() => setHelp(false)} />}
+      <ExportDialog />
+      {dragging && <div className="drop-overlay">Drop files or folders to import</div>}
     </div>
   )
 }

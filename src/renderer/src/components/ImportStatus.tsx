@@ -1,41 +1,56 @@
-import { compact } from '../../../shared/format'
-import { useImports } from '../stores/imports'
+import { compact, exact } from '../../../shared/format'
+import { skippedByReason, useImports } from '../stores/imports'
 
-/** Progress of running imports, then what the last import skipped, by file:line. */
+const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`)
+
+/** Each running import with a progress bar (bytes, lines, files) and Cancel; then what the last import did. */
 export function ImportStatus() {
   // Select the stored object (stable between updates), not a fresh array: zustand re-renders on identity.
-  const active = Object.values(useImports((s) => s.active))
-  const { lastSkipped, lastError, lastImported, cancel, dismiss } = useImports()
+  const activeMap = useImports((s) => s.active)
+  const active = Object.values(activeMap)
+  const last = useImports((s) => s.last)
+  const cancel = useImports((s) => s.cancel)
+  const dismiss = useImports((s) => s.dismiss)
   return (
     <div className="import-status" aria-live="polite">
       {active.map((a) => {
         const p = a.progress
-        const pct = p && p.totalBytes ? Math.round((100 * p.bytesRead) / p.totalBytes) : 0
+        const pct = p && p.totalBytes ? Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes)) : 0
         return (
           <div className="import" key={a.id} data-testid="import-progress">
-            <progress max={100} value={pct} />
-            <span>{p ? `${pct}% · ${p.filesDone}/${p.filesTotal} files · ${compact(p.lines)} lines` : 'uploading…'}</span>
-            <button onClick={() => void cancel(a.id)}>Cancel</button>
+            <span className="import-label" title={a.label}>{a.label}</span>
+            <progress max={100} value={p ? pct : undefined} aria-label="import progress" />
+            <span className="import-figures" data-testid="import-figures">
+              {p ? `${pct}% · ${bytes(p.bytesRead)} of ${bytes(p.totalBytes)} · ${compact(p.lines)} lines · ${p.filesDone}/${p.filesTotal} files` : 'uploading…'}
+            </span>
+            <button onClick={() => void cancel(a.id)} data-testid="import-cancel">Cancel</button>
           </div>
         )
       })}
-      {lastError && (
-        <div className="notice error" role="alert">
-          Import failed: {lastError} <button onClick={dismiss}>Dismiss</button>
-        </div>
-      )}
-      {lastImported !== null && !lastError && (
-        <div className="notice" data-testid="import-result">
-          Imported {lastImported} run{lastImported === 1 ? '' : 's'}
-          {lastSkipped.length > 0 && `, skipped ${lastSkipped.length}:`}
-          {lastSkipped.length > 0 && (
-            <ul className="skipped">
-              {lastSkipped.slice(0, 50).map((s, i) => (
-                <li key={i}>{s.file}{s.line !== null ? `:${s.line}` : ''} — {s.reason}</li>
-              ))}
-            </ul>
+      {last && (
+        <div className={last.error ? 'notice error' : 'notice'} data-testid="import-result" role={last.error ? 'alert' : undefined}>
+          {last.error ? (
+            <span>Import of {last.label} failed: {last.error}</span>
+          ) : last.cancelled ? (
+            <span>Import of {last.label} cancelled; nothing was changed.</span>
+          ) : (
+            <span>
+              Imported {last.runs} run{last.runs === 1 ? '' : 's'} from {exact(last.files)} file{last.files === 1 ? '' : 's'}
+              {last.skipped.length > 0 && `, skipped ${exact(last.skipped.length)}:`}
+            </span>
           )}
-          <button onClick={dismiss}>Dismiss</button>
+          {last.skipped.length > 0 && (
+            <details className="skipped" open={last.skipped.length <= 5} data-testid="import-skipped">
+              <summary>{skippedByReason(last.skipped).map((r) => `${r.reason} × ${r.count}`).join(' · ')}</summary>
+              <ul>
+                {last.skipped.slice(0, 200).map((s, i) => (
+                  <li key={i}><code>{s.file}{s.line !== null ? `:${s.line}` : ''}</code> — {s.reason}</li>
+                ))}
+                {last.skipped.length > 200 && <li className="muted">… and {exact(last.skipped.length - 200)} more</li>}
+              </ul>
+            </details>
+          )}
+          <button className="link" onClick={dismiss}>Dismiss</button>
         </div>
       )}
     </div>

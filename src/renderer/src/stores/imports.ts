@@ -1,46 +1,75 @@
 import { create } from 'zustand'
 import type { ImportProgress, SkippedInput } from '../../../shared/dto'
 import { client } from '../client'
+import { navigate, paths } from '../lib/router'
 import { useRuns } from './runs'
 
-interface ActiveImport {
+// Imports started from this window: one entry per drop, with its progress from the core's
+// `import.progress` events, then a summary of what was imported and what was skipped (file:line).
+
+export interface ActiveImport {
   id: string
+  label: string
+  startedAt: number
   progress: ImportProgress | null
+}
+
+export interface ImportSummary {
+  id: string
+  label: string
+  runs: number
+  files: number
+  skipped: SkippedInput[]
+  error: string | null
+  cancelled: boolean
 }
 
 interface ImportsState {
   active: Record<string, ActiveImport>
-  lastSkipped: SkippedInput[]
-  lastError: string | null
-  lastImported: number | null
+  last: ImportSummary | null
   importDrop(dt: DataTransfer): Promise<void>
   cancel(id: string): Promise<void>
   dismiss(): void
 }
 
+const describeDrop = (dt: DataTransfer) => {
+  const names = [...dt.files].map((f) => f.name)
+  return names.length === 0 ? 'dropped items' : names.length === 1 ? names[0] : `${names[0]} and ${names.length - 1} more`
+}
+
 export const useImports = create<ImportsState>((set, get) => ({
   active: {},
-  lastSkipped: [],
-  lastError: null,
-  lastImported: null,
+  last: null,
   async importDrop(dt) {
     const id = crypto.randomUUID()
-    set({ active: { ...get().active, [id]: { id, progress: null } }, lastError: null })
+    const label = describeDrop(dt)
+    set({ active: { ...get().active, [id]: { id, label, startedAt: Date.now(), progress: null } } })
     const res = await client.importDrop(dt, id)
     const { [id]: _done, ...rest } = get().active
-    if (!res.ok) return set({ active: rest, lastError: res.error.message, lastImported: null })
-    set({ active: rest, lastSkipped: res.data.skipped, lastImported: res.data.runs.length })
+    if (!res.ok) {
+      const cancelled = res.error.code === 'cancelled'
+      return set({ active: rest, last: { id, label, runs: 0, files: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled } })
+    }
+    set({ active: rest, last: { id, label, runs: res.data.runs.length, files: res.data.files, skipped: res.data.skipped, error: null, cancelled: false } })
     await useRuns.getState().refresh()
     const first = res.data.runs[0]
-    if (first) await useRuns.getState().select(first.id)
+    if (first) navigate(paths.dashboard(first.id))
   },
   async cancel(id) {
     await client.call('import.cancel', { importId: id })
   },
-  dismiss: () => set({ lastSkipped: [], lastError: null, lastImported: null }),
+  dismiss: () => set({ last: null }),
 }))
 
 client.on('import.progress', (p) => {
   const active = useImports.getState().active
-  if (active[p.importId]) useImports.setState({ active: { ...active, [p.importId]: { id: p.importId, progress: p } } })
+  const a = active[p.importId]
+  if (a) useImports.setState({ active: { ...active, [p.importId]: { ...a, progress: p } } })
 })
+
+/** Skipped lines grouped by reason, most frequent first: "not valid JSON × 12". */
+export function skippedByReason(skipped: SkippedInput[]): { reason: string; count: number }[] {
+  const m = new Map<string, number>()
+  for (const s of skipped) m.set(s.reason, (m.get(s.reason) ?? 0) + 1)
+  return [...m].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count)
+}

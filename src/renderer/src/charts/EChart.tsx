@@ -1,0 +1,85 @@
+import { useEffect, useMemo, useRef } from 'react'
+import { useSettings } from '../stores/settings'
+import { echarts, type ChartOption, type ECharts } from './echarts'
+import { chartRegistry } from './registry'
+import { baseOption, chartTheme, type ChartTheme } from './theme'
+
+export interface EChartProps {
+  /** Builds the option for the current theme; called again when the theme or its inputs change. */
+  option: (t: ChartTheme) => ChartOption
+  height?: number | string
+  testId?: string
+  title?: string
+  /** Called once the instance exists: for live charts that update it directly, and for events. */
+  onReady?: (chart: ECharts) => void
+  table?: () => { header: string[]; rows: unknown[][] }
+  ariaLabel?: string
+}
+
+/** Applies the theme's axis colours to every axis of an option. */
+export function withTheme(option: ChartOption, t: ChartTheme): ChartOption {
+  const base = baseOption(t)
+  const axes = (a: unknown) => (Array.isArray(a) ? a.map((x) => ({ ...base.axis, ...(x as object) })) : a ? { ...base.axis, ...(a as object) } : a)
+  const o = option as Record<string, unknown>
+  // Sliders default to light greys: give them the theme's colours.
+  const slider = { borderColor: t.line, fillerColor: t.dark ? 'rgba(108,156,255,0.18)' : 'rgba(47,111,222,0.12)', backgroundColor: 'transparent', dataBackground: { lineStyle: { color: t.muted, opacity: 0.5 }, areaStyle: { color: t.line } }, selectedDataBackground: { lineStyle: { color: t.palette[0] }, areaStyle: { color: t.palette[0], opacity: 0.2 } }, handleStyle: { color: t.panel, borderColor: t.muted }, moveHandleStyle: { color: t.muted, opacity: 0.5 }, textStyle: { color: t.muted } }
+  const zoom = Array.isArray(o.dataZoom) ? (o.dataZoom as { type: string }[]).map((z) => (z.type === 'slider' ? { ...slider, ...z } : z)) : o.dataZoom
+  return {
+    color: base.color, backgroundColor: base.backgroundColor, textStyle: base.textStyle,
+    ...o,
+    legend: o.legend ? { ...base.legend, ...(o.legend as object) } : undefined,
+    tooltip: o.tooltip ? { ...base.tooltip, ...(o.tooltip as object) } : undefined,
+    xAxis: axes(o.xAxis),
+    yAxis: axes(o.yAxis),
+    dataZoom: zoom,
+  }
+}
+
+/**
+ * The one ECharts wrapper: one instance per mount, sized by its box, themed by the settings.
+ * `data-ready` turns to "1" when a drawing has finished (tests and benchmarks wait for it, and
+ * a `chart:<testId>` performance mark records when).
+ */
+export function EChart({ option, height = 280, testId, title, onReady, table, ariaLabel }: EChartProps) {
+  const el = useRef<HTMLDivElement>(null)
+  const chart = useRef<ECharts | null>(null)
+  const dark = useSettings((s) => s.dark)
+  const scheme = useSettings((s) => s.scheme)
+  const theme = useMemo(() => chartTheme(dark, scheme), [dark, scheme])
+  const built = useMemo(() => option(theme), [option, theme])
+  const onReadyRef = useRef(onReady)
+  onReadyRef.current = onReady
+  // The table callback may be a new function each render; the registry reads the latest one.
+  const tableRef = useRef(table)
+  tableRef.current = table
+
+  useEffect(() => {
+    const node = el.current!
+    const instance = echarts.init(node, null, { renderer: 'canvas' })
+    chart.current = instance
+    instance.on('finished', () => {
+      if (node.dataset.ready === '1') return
+      node.dataset.ready = '1'
+      if (testId) performance.mark(`chart:${testId}`)
+    })
+    const ro = new ResizeObserver(() => instance.resize())
+    ro.observe(node)
+    onReadyRef.current?.(instance)
+    return () => {
+      ro.disconnect()
+      if (testId) chartRegistry.delete(testId, instance)
+      instance.dispose()
+      chart.current = null
+    }
+  }, [testId])
+
+  useEffect(() => {
+    const instance = chart.current
+    if (!instance) return
+    el.current!.dataset.ready = '0'
+    instance.setOption(withTheme(built, theme), { notMerge: true })
+    if (testId) chartRegistry.set({ id: testId, title: title ?? testId, instance, option: built, table: () => tableRef.current?.() ?? { header: [], rows: [] } })
+  }, [built, theme, testId, title])
+
+  return <div ref={el} className="chart" style={{ height }} data-testid={testId} data-ready="0" role="img" aria-label={ariaLabel ?? title} />
+}

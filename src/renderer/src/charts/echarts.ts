@@ -1,0 +1,18 @@
+import * as echarts from 'echarts/core'
+import { BarChart, CustomChart, GaugeChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts'
+import {
+  DataZoomComponent, DatasetComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, MarkPointComponent,
+  TitleComponent, TooltipComponent, VisualMapComponent,
+} from 'echarts/components'
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
+
+// The one place ECharts is configured: the eight chart types the app draws (plus the custom
+// series of the timeline), and both renderers (canvas on screen, SVG for SVG export).
+echarts.use([
+  LineChart, BarChart, ScatterChart, PieChart, HeatmapChart, GaugeChart, CustomChart,
+  GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, VisualMapComponent, MarkLineComponent, MarkPointComponent,
+  MarkAreaComponent, DatasetComponent, TitleComponent, CanvasRenderer, SVGRenderer,
+])
+
+export { echarts }
+export type { EChartsCoreOption as ChartOption, ECharts } from 'echarts/core'

@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react'
+import type { Health } from '../../../../shared/dto'
+import type { Sources } from '../../../../shared/integrations-dto'
+import type { LiveHealth } from '../../../../shared/live-dto'
+import { client } from '../../client'
+import { SCHEMES, useSettings, type SchemeId, type ThemeMode } from '../../stores/settings'
+import { PricingSettings } from './PricingSettings'
+
+const THEMES: { id: ThemeMode; label: string }[] = [
+  { id: 'system', label: 'Follow the system' },
+  { id: 'light', label: 'Light' },
+  { id: 'dark', label: 'Dark' },
+]
+
+export function SettingsScreen() {
+  const { theme, scheme, setTheme, setScheme } = useSettings()
+  const [health, setHealth] = useState<Health | null>(null)
+  const [live, setLive] = useState<LiveHealth | null>(null)
+  const [sources, setSources] = useState<Sources | null>(null)
+  useEffect(() => {
+    void client.call('system.health', {}).then((r) => r.ok && setHealth(r.data))
+    void client.call('live.health', {}).then((r) => r.ok && setLive(r.data))
+    void client.call('sources.list', {}).then((r) => r.ok && setSources(r.data))
+  }, [])
+
+  return (
+    <section className="settings" aria-label="Settings">
+      <h1>Settings</h1>
+      <div className="grid-2">
+        <section className="panel">
+          <h3>Theme</h3>
+          <div className="choices" role="radiogroup" aria-label="Theme">
+            {THEMES.map((t) => (
+              <label key={t.id} className={theme === t.id ? 'choice on' : 'choice'}>
+                <input type="radio" name="theme" checked={theme === t.id} onChange={() => setTheme(t.id)} data-testid={`theme-${t.id}`} /> {t.label}
+              </label>
+            ))}
+          </div>
+          <h3>Chart colours</h3>
+          <div className="choices" role="radiogroup" aria-label="Colour scheme">
+            {(Object.keys(SCHEMES) as SchemeId[]).map((id) => (
+              <label key={id} className={scheme === id ? 'choice on' : 'choice'}>
+                <input type="radio" name="scheme" checked={scheme === id} onChange={() => setScheme(id)} data-testid={`scheme-${id}`} />
+                <span className="swatches">{SCHEMES[id].colours.map((c) => <span key={c} style={{ background: c }} />)}</span>
+                {SCHEMES[id].label}{SCHEMES[id].note && <span className="muted small"> — {SCHEMES[id].note}</span>}
+              </label>
+            ))}
+          </div>
+        </section>
+        <section className="panel">
+          <h3>Data</h3>
+          <dl className="facts">
+            <dt>Database</dt><dd><code data-testid="db-path">{health?.dbPath ?? '…'}</code></dd>
+            <dt>Runs stored</dt><dd>{health?.runs ?? '…'}</dd>
+            <dt>Schema version</dt><dd>{health?.schemaVersion ?? '…'}</dd>
+            <dt>Swarmscope</dt><dd>{health?.version ?? '…'}</dd>
+          </dl>
+          <p className="muted">To keep the data elsewhere, start Swarmscope with <code>--db PATH</code>, <code>SWARMSCOPE_DB</code> or <code>SWARMSCOPE_DATA_DIR</code>. Text of prompts and tool calls is not stored unless an import asks for it.</p>
+          <h3>Sampling of live data</h3>
+          {live ? (
+            <dl className="facts" data-testid="sampling">
+              <dt>Rate in force</dt><dd>{(100 * live.sampling.rate).toFixed(0)} % (configured {(100 * live.sampling.baseRate).toFixed(0)} %)</dd>
+              <dt>Budget</dt><dd>{live.sampling.budgetPerSec === null ? 'off' : `${live.sampling.budgetPerSec} records/s`}</dd>
+              <dt>Always kept</dt><dd>errors, and spans of at least {live.sampling.slowMs} ms</dd>
+            </dl>
+          ) : <p className="muted">Live collection is not available in this build.</p>}
+        </section>
+      </div>
+      <section className="panel">
+        <h3>Live sources</h3>
+        {live && live.sources.length > 0 ? (
+          <table className="agents" data-testid="live-sources-table">
+            <thead><tr><th>Source</th><th>Kind</th><th>State</th><th>Received</th><th>Written</th><th>Dropped</th><th>Last error</th></tr></thead>
+            <tbody>{live.sources.map((s) => <tr key={s.id}><td>{s.label}</td><td>{s.kind}</td><td>{s.state}</td><td>{s.received}</td><td>{s.written}</td><td>{s.dropped}</td><td>{s.lastError?.message ?? ''}</td></tr>)}</tbody>
+          </table>
+        ) : <p className="muted">No live source is running. Claude Code hooks post to this host with <code>swarmscope hook</code>; OTLP exporters and claude-flow swarms are read by <code>swarmscope serve</code> when configured.</p>}
+        {sources && (
+          <>
+            <h3>Where your agents write their logs</h3>
+            <ul className="locations">{sources.locations.map((l) => <li key={l.path}><code>{l.path}</code> — {l.name}{l.exists ? ` (${l.entries ?? 0} entries)` : ' (not on this machine)'}</li>)}</ul>
+          </>
+        )}
+      </section>
+      <section className="panel">
+        <h3>Pricing overrides</h3>
+        <PricingSettings />
+      </section>
+    </section>
+  )
+}
