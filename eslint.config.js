@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint'
 const shellOnlyModules = ['electron', 'react', 'react-dom', 'react-dom/*', 'zustand', 'echarts', 'echarts/*']
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'e2e/artifacts/**', 'bench/results/**', 'playwright-report/**', 'test-results/**', '.native/**'] },
+  { ignores: ['.scratch*/**', 'out/**', 'dist/**', 'node_modules/**', 'e2e/artifacts/**', 'bench/results/**', 'playwright-report/**', 'test-results/**', '.native/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

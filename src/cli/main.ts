@@ -1,11 +1,23 @@
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../shared/version'
 import { registerAnalyze } from './commands/analyze'
+import { registerBundle } from './commands/bundle'
 import { registerCompare } from './commands/compare'
 import { registerImport } from './commands/import'
+import { registerOpen } from './commands/open'
 import { registerRuns } from './commands/runs'
 import { registerServe } from './commands/serve'
 import { CliError } from './context'
+import { registerAlerts } from './commands/alerts'
+import { registerConfig } from './commands/config'
+import { registerDoctor } from './commands/doctor'
+import { registerExport } from './commands/export'
+import { registerMcp } from './commands/mcp'
+import { registerMonitor } from './commands/monitor'
+import { registerPricing } from './commands/pricing'
+import { registerReport } from './commands/report'
+import { registerVisualize } from './commands/visualize'
+import { registerLive } from './commands/live'
 
 const program = new Command()
   .name('swarmscope')
@@ -18,6 +30,11 @@ const program = new Command()
 
 // One line per command group; each lives in commands/<name>.ts.
 for (const register of [registerImport, registerRuns, registerAnalyze, registerCompare, registerServe]) register(program)
+for (const register of [registerExport, registerConfig, registerPricing, registerAlerts, registerMcp, registerDoctor, registerMonitor]) register(program)
+registerBundle(program)
+registerOpen(program)
+for (const register of [registerReport, registerVisualize]) register(program)
+registerLive(program) // health, hook
 
 try {
   await program.parseAsync(process.argv)

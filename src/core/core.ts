@@ -2,9 +2,20 @@ import type { EventName, EventPayload, RouteInput, RouteName, RouteOutput } from
 import { routes } from '../shared/contract'
 import { CoreError, fail, ok, type Result } from '../shared/result'
 import { analysisHandlers, compareHandlers } from './handlers/analysis'
+import { bundleHandlers } from './handlers/bundle'
 import { importHandlers } from './handlers/imports'
 import { runsHandlers, systemHandlers } from './handlers/runs'
+import { spansHandlers } from './handlers/spans'
 import type { AllHandlers, CoreContext } from './handlers/types'
+import { alertHandlers } from './handlers/alerts'
+import { configHandlers } from './handlers/config'
+import { exportHandlers } from './handlers/export'
+import { pricingHandlers } from './handlers/pricing'
+import { insightsHandlers, runDataHandlers } from './handlers/run-data'
+import { sourceHandlers } from './handlers/sources'
+import { liveHandlers } from './handlers/live'
+import { reportsHandlers } from './handlers/reports'
+import { LiveHub } from './live/hub'
 import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
 import { openStore, type StoreOptions } from './store/open'
 import { WriteQueue } from './write-queue'
@@ -15,6 +26,8 @@ export interface Core {
   call<R extends RouteName>(route: R, input: RouteInput<R>): Promise<Result<RouteOutput<R>>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
   readonly dbPath: string
+  /** Live collection: sources register here and their records reach the store (see src/core/live). */
+  readonly live: LiveHub
   close(): void
 }
 
@@ -33,6 +46,7 @@ export function createCore(opts: StoreOptions): Core {
   }
 
   const ctx: CoreContext = { store, writes, emit }
+  const live = new LiveHub(ctx)
   // Each domain answers its own routes; a route without a handler does not compile.
   const handlers: AllHandlers = {
     ...systemHandlers(ctx),
@@ -40,10 +54,22 @@ export function createCore(opts: StoreOptions): Core {
     ...importHandlers(ctx),
     ...analysisHandlers(ctx),
     ...compareHandlers(ctx),
+    ...configHandlers(ctx),
+    ...pricingHandlers(ctx),
+    ...exportHandlers(ctx),
+    ...runDataHandlers(ctx),
+    ...insightsHandlers(ctx),
+    ...alertHandlers(ctx),
+    ...sourceHandlers(),
+    ...bundleHandlers(ctx),
+    ...spansHandlers(ctx),
+    ...liveHandlers(live),
+    ...reportsHandlers(ctx),
   }
 
   return {
     dbPath: store.path,
+    live,
     async call(route, input) {
       const def = routes[route]
       if (!def) return fail('not_found', `unknown route ${String(route)}`)
@@ -63,6 +89,9 @@ export function createCore(opts: StoreOptions): Core {
       set.add(listener as (p: unknown) => void)
       return () => set.delete(listener as (p: unknown) => void)
     },
-    close: () => store.close(),
+    close: () => {
+      live.dispose()
+      store.close()
+    },
   }
 }

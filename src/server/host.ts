@@ -8,6 +8,8 @@ import { hasToken, isLocalRequest, TOKEN_COOKIE } from './auth'
 import { matchRoute, pathExists } from './router'
 import { serveStatic } from './static'
 import { UploadArea } from './uploads'
+import { attachIntegrations } from './integrations'
+import { createIngestEndpoint, INGEST_PATH } from './ingest-ws'
 
 export interface HostOptions {
   core: Core
@@ -57,6 +59,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function startHost(opts: HostOptions): Promise<Host> {
   const { core, token } = opts
   const uploads = new UploadArea(core)
+  // OpenAPI document, Prometheus /metrics, MCP at /mcp, alert rules on runs.changed.
+  const integrations = attachIntegrations(core)
   let port = 0
   const hasUi = opts.rendererDir !== undefined && existsSync(`${opts.rendererDir}/index.html`)
 
@@ -66,6 +70,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     if (!hasToken(req, url, token)) return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'missing or wrong token' } })
     try {
       if (url.pathname.startsWith('/api/v1/uploads')) return await uploads.handle(req, res, url)
+      if (await integrations.handle(req, res, url)) return
       if (url.pathname.startsWith('/api/')) return await handleApi(req, res, url)
       if (!hasUi) return sendJson(res, 404, { ok: false, error: { code: 'not_found', message: 'the UI is not built; run `npm run build`' } })
       // The page was opened with ?token=: keep it in a same-site cookie for its assets.
@@ -92,13 +97,17 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   // Push events: every core event goes to every connected, authenticated client.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  // Live ingest (docs/protocol.md): NDJSON batches in, an ack per batch once committed.
+  const ingest = createIngestEndpoint(core)
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname !== '/api/v1/stream' || !isLocalRequest(req, port) || !hasToken(req, url, token)) {
+    const live = url.pathname === INGEST_PATH
+    if ((url.pathname !== '/api/v1/stream' && !live) || !isLocalRequest(req, port) || !hasToken(req, url, token)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()
       return
     }
+    if (live) return ingest.handleUpgrade(req, socket, head)
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
   const unsubscribe = (Object.keys(eventSchemas) as EventName[]).map((event) =>
@@ -119,6 +128,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     async close() {
       unsubscribe.forEach((u) => u())
+      integrations.close()
+      ingest.close()
       for (const c of wss.clients) c.terminate()
       wss.close()
       await new Promise<void>((r) => server.close(() => r()))

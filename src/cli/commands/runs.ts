@@ -69,9 +69,39 @@ export function registerRuns(program: Command): void {
     .action((ref: string, pairs: string[], o: { group?: string }, cmd: Command) =>
       withCore(cmd, async (core, opts) => {
         const tags = Object.fromEntries(pairs.map((p) => [p.split('=')[0], p.split('=').slice(1).join('=')]))
-        const r = await call(core, 'runs.tag', { id: ref, tags, group: o.group === undefined ? undefined : o.group || null })
+        // The parent `runs` command also has --group (a filter), and commander gives it the flag first.
+        const group = o.group ?? (cmd.parent?.opts() as { group?: string } | undefined)?.group
+        const r = await call(core, 'runs.tag', { id: ref, tags, group: group === undefined ? undefined : group || null })
         if (opts.json) printJson(r)
         else console.log(`${r.id}: group ${r.group ?? '—'}, tags ${JSON.stringify(r.tags)}`)
+      }),
+    )
+
+  runs
+    .command('content')
+    .description('print the text stored for a run (only runs imported with --content redacted or full have any)')
+    .argument('<run>', "run id or 'latest'")
+    .option('--span <id>', 'only this span (or prompt event)')
+    .action((ref: string, o: { span?: string }, cmd: Command) =>
+      withCore(cmd, async (core, opts) => {
+        const c = await call(core, 'runs.content', { id: ref, spanId: o.span })
+        if (opts.json) return printJson(c)
+        if (c.items.length === 0) return console.log(`${c.runId}: no text stored (content policy: ${c.contentPolicy})`)
+        for (const item of c.items) console.log(`── ${item.spanId} · ${item.part}${item.policy === 'redacted' ? ' (redacted)' : ''}\n${item.text}`)
+      }),
+    )
+
+  runs
+    .command('group')
+    .description("move a run to a group ('' removes it from its group)")
+    .argument('<run>', "run id or 'latest'")
+    .argument('<name>', 'group name, e.g. baseline')
+    .addHelpText('after', '\nExample:\n  swarmscope runs group latest baseline')
+    .action((ref: string, name: string, _o: unknown, cmd: Command) =>
+      withCore(cmd, async (core, opts) => {
+        const r = await call(core, 'runs.tag', { id: ref, group: name || null })
+        if (opts.json) printJson(r)
+        else console.log(r.group ? `${r.id} is in group ${r.group}` : `${r.id} is in no group`)
       }),
     )
 
@@ -82,7 +112,7 @@ export function registerRuns(program: Command): void {
       withCore(cmd, async (core, opts) => {
         const r = await call(core, 'runs.delete', { id: ref })
         if (opts.json) printJson(r)
-        else console.log(`deleted ${ref}`)
+        else console.log(`deleted ${ref} (and purged from the database file)`)
       }),
     )
 }

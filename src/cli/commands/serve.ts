@@ -6,6 +6,8 @@ import { newToken } from '../../server/auth'
 import { startHost } from '../../server/host'
 import { CliError, openCore, type GlobalOptions } from '../context'
 import { packageRoot } from '../package-root'
+import { addLiveOptions, startLive } from '../live-options'
+import { startReportScheduler } from '../../core/reports/schedule/loop'
 
 const defaultRendererDir = () => process.env.SWARMSCOPE_RENDERER_DIR ?? join(packageRoot(), 'out/renderer')
 
@@ -23,8 +25,7 @@ function openBrowser(url: string): void {
 }
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  addLiveOptions(program.command('serve'))
     .description('run the local host: the Swarmscope UI and API in any browser, on 127.0.0.1 with a token')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '7420')
     .option('--no-open', 'do not open a browser')
@@ -36,14 +37,19 @@ export function registerServe(program: Command): void {
       const rendererDir = defaultRendererDir()
       if (!existsSync(`${rendererDir}/index.html`)) console.error(`note: the UI is not built (${rendererDir}); run \`npm run build\`. Serving the API only.`)
       const core = openCore(opts)
-      const host = await startHost({ core, token: newToken(), port, rendererDir }).catch((e: NodeJS.ErrnoException) => {
+      const token = newToken()
+      const host = await startHost({ core, token, port, rendererDir }).catch((e: NodeJS.ErrnoException) => {
         core.close()
         throw new CliError(e.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port 0 for a free one` : e.message)
       })
       console.log(`Swarmscope is running at ${host.url}`)
       console.log(`data: ${core.dbPath}`)
+      // Live collection: OTLP receiver, folder tails, claude-flow connectors, hook spool (--help lists the options).
+      const live = await startLive(core, { token, hostPort: host.port }, cmd.opts())
+      startReportScheduler(core) // scheduled reports (swarmscope report schedule …) are made while serve runs
       if (o.open) openBrowser(host.url)
       const stop = async () => {
+        await live.stop()
         await host.close()
         core.close()
         process.exit(0)

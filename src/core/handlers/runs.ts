@@ -1,5 +1,5 @@
 import { VERSION } from '../../shared/version'
-import { deleteRun, getRun, listRuns, renameRun, runOverview, tagRun } from '../queries/runs'
+import { deleteRun, getRun, listRuns, renameRun, runContent, runOverview, tagRun } from '../queries/runs'
 import type { CoreContext, HandlersFor } from './types'
 
 export const systemHandlers = ({ store }: CoreContext): HandlersFor<'system'> => ({
@@ -22,4 +22,5 @@ export const runsHandlers = ({ store, writes, emit }: CoreContext): HandlersFor<
     emit('runs.changed', { runIds: [i.id] })
     return { deleted }
   },
+  'runs.content': (i) => runContent(store.read, i.id, i.spanId),
 })

@@ -1,20 +1,36 @@
 import type { Database } from 'better-sqlite3'
-import { costOf } from '../pricing/price'
-import type { AgentRecord, EventRecord, MetricRecord, RecordSink, RunRecord, SpanEnd, SpanRecord } from './records'
+import { pricesForDb } from '../pricing/effective'
+import { costOf, type PriceTable } from '../pricing/price'
+import { redact, redactDeep, type RedactionRule } from '../privacy/redact'
+import type { AgentRecord, ContentPolicy, ContentRecord, EventRecord, MetricRecord, RecordSink, RunRecord, SpanEnd, SpanRecord } from './records'
 
 const json = (o: Record<string, unknown> | undefined) => JSON.stringify(o ?? {})
+
+/** SQL ranking content policies, so a run keeps the most permissive one it was ever imported under. */
+export const policyRank = (col: string) => `(CASE ${col} WHEN 'full' THEN 2 WHEN 'redacted' THEN 1 ELSE 0 END)`
 
 /**
  * Writes records with upserts keyed on deterministic ids, so importing the same input twice,
  * or a subagent file before its parent, converges on the same rows.
+ *
+ * Privacy: names, errors, attributes and labels always go through the redactor, whatever the
+ * content policy; text (`content`) is dropped under 'none', redacted under 'redacted' and kept
+ * as it is only under 'full'.
  */
-export function createWriter(db: Database, opts: { contentPolicy: string; now: () => number }) {
+export function createWriter(db: Database, opts: { contentPolicy: ContentPolicy; now: () => number; redactRules?: readonly RedactionRule[]; prices?: PriceTable }) {
+  const rules = opts.redactRules ?? []
+  // Built-in prices plus the user's overrides (config.json beside the database), read once per writer.
+  const prices = opts.prices ?? pricesForDb(db.name)
+  const meta = (s: string) => redact(s, rules)
+  const metaOrNull = (s: string | null | undefined) => (s == null ? null : meta(s))
+  const attrs = (o: Record<string, unknown> | undefined) => json(o && redactDeep(o, rules))
   const touched = new Set<string>()
   /** Runs fed by the file being read now (reset per file by the importer). */
   let fileRuns = new Set<string>()
   const runStmt = db.prepare(`INSERT INTO runs (id, source, format, name, content_policy, attrs, created_at, updated_at)
     VALUES (@id, @source, @format, @name, @policy, @attrs, @now, @now)
-    ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, attrs = json_patch(runs.attrs, excluded.attrs)`)
+    ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, attrs = json_patch(runs.attrs, excluded.attrs),
+      content_policy = CASE WHEN ${policyRank('excluded.content_policy')} > ${policyRank('runs.content_policy')} THEN excluded.content_policy ELSE runs.content_policy END`)
   const agentStmt = db.prepare(`INSERT INTO agents (run_id, id, name, type, parent_agent_id, parent_span_id, attrs)
     VALUES (@runId, @id, COALESCE(@name, @id), @type, @parentAgentId, @parentSpanId, @attrs)
     ON CONFLICT(run_id, id) DO UPDATE SET
@@ -58,17 +74,28 @@ export function createWriter(db: Database, opts: { contentPolicy: string; now: (
     VALUES (@runId, @id, @ts, @name, @severity, @agentId, @attrs) ON CONFLICT(run_id, id) DO NOTHING`)
   const metricStmt = db.prepare(`INSERT INTO metric_samples (run_id, name, unit, ts, value, labels, reported)
     VALUES (@runId, @name, @unit, @ts, @value, @labels, @reported) ON CONFLICT DO NOTHING`)
+  // A piece stored under 'redacted' is replaced when the same piece is read again under 'full'; never the other way.
+  const contentStmt = db.prepare(`INSERT INTO span_content (run_id, span_id, part, seq, ts, text, policy)
+    VALUES (@runId, @spanId, @part, @seq, @ts, @text, @policy)
+    ON CONFLICT(run_id, span_id, part, seq) DO UPDATE SET text = excluded.text, policy = excluded.policy, ts = COALESCE(span_content.ts, excluded.ts)
+    WHERE excluded.policy = 'full' AND span_content.policy <> 'full'`)
 
   const sink: RecordSink = {
+    contentPolicy: opts.contentPolicy,
+    content(c: ContentRecord) {
+      if (opts.contentPolicy === 'none' || c.text === '') return
+      const text = opts.contentPolicy === 'redacted' ? redact(c.text, rules) : c.text
+      contentStmt.run({ runId: c.runId, spanId: c.spanId, part: c.part, seq: c.seq ?? '', ts: c.ts ?? null, text, policy: opts.contentPolicy })
+    },
     run(r: RunRecord) {
       touched.add(r.id)
       fileRuns.add(r.id)
-      runStmt.run({ id: r.id, source: r.source, format: r.format, name: r.name, policy: opts.contentPolicy, attrs: json(r.attrs), now: opts.now() })
+      runStmt.run({ id: r.id, source: r.source, format: r.format, name: meta(r.name), policy: opts.contentPolicy, attrs: attrs(r.attrs), now: opts.now() })
     },
     agent(a: AgentRecord) {
       agentStmt.run({
-        runId: a.runId, id: a.id, name: a.name ?? null, type: a.type ?? null,
-        parentAgentId: a.parentAgentId ?? null, parentSpanId: a.parentSpanId ?? null, attrs: json(a.attrs),
+        runId: a.runId, id: a.id, name: metaOrNull(a.name), type: a.type ?? null,
+        parentAgentId: a.parentAgentId ?? null, parentSpanId: a.parentSpanId ?? null, attrs: attrs(a.attrs),
       })
     },
     span(s: SpanRecord) {
@@ -84,24 +111,24 @@ export function createWriter(db: Database, opts: { contentPolicy: string; now: (
               cacheCreation5mTokens: s.cacheCreation5mTokens,
               cacheCreation1hTokens: s.cacheCreation1hTokens,
               cacheReadTokens: s.cacheReadTokens ?? 0,
-            })
+            }, prices)
           : null)
       spanStmt.run({
-        runId: s.runId, id: s.id, parentId: s.parentId ?? null, agentId: s.agentId ?? null, kind: s.kind, name: s.name,
-        startMs: s.startMs ?? null, endMs: s.endMs ?? null, status: s.status ?? 'unset', error: s.error ?? null, model: s.model ?? null,
+        runId: s.runId, id: s.id, parentId: s.parentId ?? null, agentId: s.agentId ?? null, kind: s.kind, name: meta(s.name),
+        startMs: s.startMs ?? null, endMs: s.endMs ?? null, status: s.status ?? 'unset', error: metaOrNull(s.error), model: s.model ?? null,
         inputTokens: s.inputTokens ?? null, outputTokens: s.outputTokens ?? null, cacheCreationTokens: s.cacheCreationTokens ?? null,
         cacheCreation5mTokens: s.cacheCreation5mTokens ?? null, cacheCreation1hTokens: s.cacheCreation1hTokens ?? null,
-        cacheReadTokens: s.cacheReadTokens ?? null, costUsd: cost, reportedCostUsd: s.reportedCostUsd ?? null, attrs: json(s.attrs),
+        cacheReadTokens: s.cacheReadTokens ?? null, costUsd: cost, reportedCostUsd: s.reportedCostUsd ?? null, attrs: attrs(s.attrs),
       })
     },
     endSpan(e: SpanEnd) {
-      return endStmt.run({ runId: e.runId, id: e.id, endMs: e.endMs, status: e.status, error: e.error ?? null, attrs: json(e.attrs) }).changes > 0
+      return endStmt.run({ runId: e.runId, id: e.id, endMs: e.endMs, status: e.status, error: metaOrNull(e.error), attrs: attrs(e.attrs) }).changes > 0
     },
     event(e: EventRecord) {
-      eventStmt.run({ runId: e.runId, id: e.id, ts: e.ts, name: e.name, severity: e.severity ?? null, agentId: e.agentId ?? null, attrs: json(e.attrs) })
+      eventStmt.run({ runId: e.runId, id: e.id, ts: e.ts, name: meta(e.name), severity: e.severity ?? null, agentId: e.agentId ?? null, attrs: attrs(e.attrs) })
     },
     metric(m: MetricRecord) {
-      metricStmt.run({ runId: m.runId, name: m.name, unit: m.unit ?? null, ts: m.ts, value: m.value, labels: JSON.stringify(m.labels ?? {}), reported: m.reported ? 1 : 0 })
+      metricStmt.run({ runId: m.runId, name: m.name, unit: m.unit ?? null, ts: m.ts, value: m.value, labels: JSON.stringify(redactDeep(m.labels ?? {}, rules)), reported: m.reported ? 1 : 0 })
     },
   }
   const startFile = () => (fileRuns = new Set<string>())

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { AgentSummary, RunOverview, RunSummary, TokenPoint } from '../../shared/dto'
+import type { AgentSummary, ContentItem, RunContent, RunOverview, RunSummary, TokenPoint } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 
 interface RunRow {
@@ -107,7 +107,7 @@ export function runOverview(db: Database, ref: string, maxPoints = 200): RunOver
   // Downsampled in the store: the chart receives at most maxPoints buckets, whatever the run's size.
   const tokensOverTime = db
     .prepare(
-      `SELECT @start + ((COALESCE(end_ms, start_ms) - @start) / @bucket) * @bucket AS t,
+      `SELECT @start + CAST((COALESCE(end_ms, start_ms) - @start) / @bucket AS INTEGER) * @bucket AS t,
          SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens,
          SUM(cache_creation_tokens) AS cacheCreationTokens, SUM(cache_read_tokens) AS cacheReadTokens
        FROM spans WHERE run_id = @id AND kind = 'llm' AND COALESCE(end_ms, start_ms) IS NOT NULL
@@ -138,6 +138,7 @@ export function tagRun(db: Database, ref: string, tags: Record<string, string> =
   return getRun(db, id)
 }
 
+/** Deletes a run and everything derived from it (cascades), then purges the file (see purgeFreedPages). */
 export function deleteRun(db: Database, ref: string): boolean {
   const id = resolveRunId(db, ref)
   // The files the run came from are forgotten too, so importing them again re-creates it.
@@ -145,5 +146,45 @@ export function deleteRun(db: Database, ref: string): boolean {
     db.prepare('DELETE FROM imported_files WHERE path IN (SELECT path FROM file_runs WHERE run_id = ?)').run(id)
     db.prepare('DELETE FROM runs WHERE id = ?').run(id)
   })()
+  // Purge: the deleted rows (and any stored text) must not survive in free pages or the WAL.
+  if (!db.inTransaction) purgeFreedPages(db)
   return true
+}
+
+/**
+ * The text stored for a run (or one of its spans), in the order it was read; empty when the
+ * run was imported under the 'none' content policy. Pieces of one span's text are joined.
+ */
+export function runContent(db: Database, ref: string, spanId?: string): RunContent {
+  const run = getRun(db, ref)
+  const rows = db
+    .prepare(
+      `SELECT span_id AS spanId, part, text, policy, ts FROM span_content
+       WHERE run_id = @id AND (@span IS NULL OR span_id = @span) ORDER BY ts IS NULL, ts, rowid`,
+    )
+    .all({ id: run.id, span: spanId ?? null }) as ContentItem[]
+  const items = new Map<string, ContentItem>()
+  for (const r of rows) {
+    const key = `${r.spanId}\u0000${r.part}`
+    const seen = items.get(key)
+    if (!seen) items.set(key, { ...r })
+    else {
+      seen.text += `\n${r.text}`
+      if (r.policy === 'redacted') seen.policy = 'redacted'
+    }
+  }
+  return { runId: run.id, contentPolicy: run.contentPolicy, items: [...items.values()] }
+}
+
+/**
+ * After a delete: rebuilds the database file without the freed pages (VACUUM) and empties the
+ * WAL into it (checkpoint TRUNCATE), so deleted text is not left behind in either file. Must
+ * run on the write connection, outside any transaction. Returns whether the WAL was emptied
+ * (another process reading the file can keep it busy; the next checkpoint then finishes the job).
+ */
+export function purgeFreedPages(db: Database): boolean {
+  if (db.inTransaction) throw new Error('purgeFreedPages must run outside a transaction')
+  db.exec('VACUUM')
+  const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[]
+  return !row || row.busy === 0
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { RunOverview, RunSummary } from '../dto'
+import { RunContent, RunOverview, RunSummary } from '../dto'
 
 export const RunRef = z.object({ id: z.string().min(1).describe("a run id, or 'latest'") })
 export const TagMap = z.record(z.string(), z.string())
@@ -23,4 +23,6 @@ export const runsRoutes = {
     http: ['POST', '/runs/:id/tags'],
   },
   'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }), http: ['DELETE', '/runs/:id'] },
+  /** Text stored for a run (or one span) under the redacted/full content policies; no items under 'none'. */
+  'runs.content': { input: RunRef.extend({ spanId: z.string().min(1).optional() }), output: RunContent, http: ['GET', '/runs/:id/content'] },
 } as const

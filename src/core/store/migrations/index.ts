@@ -1,7 +1,13 @@
 import m0001 from './0001_initial'
+import m0002 from './0002_content'
+import m0003 from './0003_reports'
+import m0004 from './0004_metric_value_index'
 
 // Numbered, append-only. Never edit an applied migration: its hash is stored and a changed
 // file stops start-up (see migrate.ts). Add a new numbered file instead.
 export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }> = [
   { id: 1, name: '0001_initial', sql: m0001 },
+  { id: 2, name: '0002_content', sql: m0002 },
+  { id: 3, name: '0003_reports', sql: m0003 },
+  { id: 4, name: '0004_metric_value_index', sql: m0004 },
 ]
