@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { refreshRunStats } from '../../src/core/store/run-stats'
+import { mulberry32 as prng } from '../../src/core/analysis/stats/random'
 
 // One large run written straight into the store's schema, the shape of a busy swarm: a main
 // agent delegating to subagents, each alternating LLM calls (three models, priced like
@@ -12,17 +13,6 @@ export interface BigRunSpec {
   spans: number
   subagents?: number
   seed?: number
-}
-
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const MODELS = [

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { mulberry32 as prng } from '../../src/core/analysis/stats/random'
 
 // Writes realistic Claude Code transcripts, the way Claude Code writes them: compact JSON, one
 // line per content block (each repeating the response's usage), tool results carrying file
@@ -11,18 +12,6 @@ export interface CorpusStats {
   lines: number
   bytes: number
   sessions: string[]
-}
-
-/** mulberry32: small, fast, and the same corpus for the same seed on every machine. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const WORDS = 'the agent reads files runs tests edits code plans reviews the swarm and reports results with tokens latency cost'.split(' ')

@@ -7,6 +7,7 @@ import { metricQuantiles } from '../../src/core/queries/metric-quantiles'
 import { openStore } from '../../src/core/store/open'
 import { writeBigRun } from '../corpus/big-run'
 import { median, round } from '../lib/measure'
+import { mulberry32 as prng } from '../../src/core/analysis/stats/random'
 
 // Analysis benchmark (issue 4). (1) Exact p50/p95/p99 of 20 metrics over 10 M stored samples:
 // our SQLite route (count, then ORDER BY value LIMIT 2 OFFSET k on the (run_id, name, value)
@@ -16,17 +17,6 @@ import { median, round } from '../lib/measure'
 
 const PS = [0.5, 0.95, 0.99]
 const METRICS = 20
-
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Metric i: log-normal-ish values on its own scale, so no two metrics share a distribution. */
 const valueOf = (rnd: () => number, i: number) => Math.round(Math.exp(Math.log(10 * (i + 1)) + (rnd() + rnd() + rnd() - 1.5)) * 1000) / 1000

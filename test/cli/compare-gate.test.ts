@@ -3,20 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDb, tempDir } from '../helpers/temp'
+import { mulberry32 as prng } from '../../src/core/analysis/stats/random'
 
 const BIN = new URL('../../bin/swarmscope.mjs', import.meta.url).pathname
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 })
 
-/** Seeded uniform → log-normal latencies, so the planted effect is the only systematic difference. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const lognormal = (rnd: () => number, medianMs: number) => {
   const z = Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd())
   return Math.round(medianMs * Math.exp(0.35 * z))

@@ -2,6 +2,8 @@
 // test expects computed here while generating, independently of the importer and the UI.
 // Deterministic: the same options give the same bytes.
 
+import { mulberry32 as rng } from '../../src/core/analysis/stats/random'
+
 export interface SwarmOptions {
   runId: string
   name?: string
@@ -43,17 +45,6 @@ const MODELS = [
   { id: 'claude-haiku-4-5', input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
 ]
 const TOOLS = ['Read', 'Grep', 'Edit', 'Bash', 'WebFetch']
-
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Lines of one run plus its facts. Agents work one after another so a run's wall time is their sum. */
 export function generateSwarm(o: SwarmOptions): { ndjson: string; facts: SwarmFacts } {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { mulberry32 as rng } from '../../src/core/analysis/stats/random'
 
 // Generated swarm runs in Swarmscope NDJSON: a main agent and subagents started by Task calls,
 // LLM calls of two models, tool calls with some errors, a few planted slow calls (anomalies),
@@ -18,16 +19,6 @@ export interface SwarmSpec {
   /** One tool call in `errorEvery` fails. */
   errorEvery?: number
   startMs?: number
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export function swarmNdjson(s: SwarmSpec): string {

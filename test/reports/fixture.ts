@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { mulberry32 as rng } from '../../src/core/analysis/stats/random'
 
 // A run written as Swarmscope NDJSON (docs/formats/ndjson.md), the way a user's tool would,
 // with the facts the report tests expect worked out here while writing it. One agent's name is
@@ -15,17 +16,6 @@ export interface RunFacts {
   toolCalls: number
   models: string[]
   agentNames: string[]
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export function writeRunFile(dir: string, o: { runId: string; name: string; seed: number; calls?: number; slow?: number; startMs?: number }): { file: string; facts: RunFacts } {
