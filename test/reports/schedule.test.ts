@@ -81,7 +81,10 @@ describe('scheduled reports', () => {
       const written = readFileSync(join(dir, 'reports', pdf.filename))
       expect(pdf.bytes.equals(written)).toBe(true)
       expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-')
-      expect(log).toMatch(new RegExp(`report schedule ${schedule.id}: ok → .*${pdf.filename}, emailed team@example\\.test`))
+      // The SMTP server holds the mail before the scheduler prints its line: wait for the line.
+      const logged = new RegExp(`report schedule ${schedule.id}: ok → .*${pdf.filename}, emailed team@example\\.test`)
+      await until('the delivery log line', () => (logged.test(log) ? true : undefined), 30_000)
+      expect(log).toMatch(logged)
     } finally {
       serve.kill('SIGTERM')
       await smtp.close()
