@@ -69,6 +69,8 @@ export const AppConfig = z.object({
       recentRuns: z.number().int().min(0).max(500).default(20),
     })
     .prefault({}),
+  /** What text an import keeps when it does not say (`import --content` overrides it): none, redacted or full. */
+  privacy: z.object({ contentPolicy: z.enum(['none', 'redacted', 'full']).default('none') }).prefault({}),
   server: z.object({ port: z.number().int().min(0).max(65535).default(7420) }).prefault({}),
   ui: z.object({ theme: z.enum(['system', 'light', 'dark']).default('system') }).prefault({}),
 })

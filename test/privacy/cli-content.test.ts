@@ -37,4 +37,22 @@ describe('swarmscope import --content', () => {
     expect(cli(['runs', 'delete', t.runId, '--db', db]).code).toBe(0)
     expect(foundIn(db, planted)).toEqual([])
   })
+
+  it('takes the default policy from the privacy.contentPolicy setting; --content still decides per import', () => {
+    const planted = plantSecrets()
+    const dir = tempDir()
+    const t = writeTranscript(dir, planted)
+    const db = tempDb()
+    expect(cli(['config', 'set', 'privacy.contentPolicy', 'redacted', '--db', db]).code).toBe(0)
+    const imported = JSON.parse(cli(['import', dir, '--json', '--db', db]).stdout)
+    expect(imported.runs[0].contentPolicy).toBe('redacted')
+    const items = JSON.parse(cli(['runs', 'content', t.runId, '--json', '--db', db]).stdout).items
+    expect(items.length).toBeGreaterThan(0)
+    expect(foundIn(db, planted)).toEqual([])
+
+    const other = tempDb()
+    expect(cli(['config', 'set', 'privacy.contentPolicy', 'full', '--db', other]).code).toBe(0)
+    expect(JSON.parse(cli(['import', dir, '--content', 'none', '--json', '--db', other]).stdout).runs[0].contentPolicy).toBe('none')
+    expect(foundIn(other, planted)).toEqual([])
+  })
 })

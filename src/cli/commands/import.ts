@@ -17,8 +17,9 @@ function parseTags(values: string[]): Record<string, string> {
 const POLICIES = ['none', 'redacted', 'full'] as const
 type Policy = (typeof POLICIES)[number]
 
-function parseContent(v: string | undefined): Policy {
-  if (v === undefined) return 'none'
+/** Undefined leaves the choice to the privacy.contentPolicy setting (default none). */
+function parseContent(v: string | undefined): Policy | undefined {
+  if (v === undefined) return undefined
   if (!(POLICIES as readonly string[]).includes(v)) throw new CliError(`--content expects none, redacted or full, got "${v}"`, 2)
   return v as Policy
 }
@@ -43,7 +44,7 @@ export function registerImport(program: Command): void {
     .argument('<paths...>', 'files or folders (folders are walked)')
     .option('--group <name>', 'put the imported runs in a group, e.g. topology=mesh')
     .option('--tag <key=value>', 'tag the imported runs (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--content <policy>', 'text to keep: none (default: sizes and metadata only), redacted (secrets and home paths replaced) or full')
+    .option('--content <policy>', 'text to keep: none (sizes and metadata only), redacted (secrets and home paths replaced) or full; default: the privacy.contentPolicy setting, which defaults to none')
     .option('--redact-rules <file.json>', 'extra redaction rules: [{"id","pattern","flags"?,"replacement"?}]')
     .addHelpText('after', '\nExample:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json')
     .action(async (paths: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { loadConfig } from '../config/file'
 import { importPaths } from '../ingest/importer'
 import { userRedactionRules } from '../privacy/user-rules'
 import { getRun } from '../queries/runs'
@@ -18,7 +19,8 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
             paths: i.paths,
             group: i.group,
             tags: i.tags,
-            contentPolicy: i.content ?? 'none',
+            // The import's own choice, else the user's setting (privacy.contentPolicy), else none.
+            contentPolicy: i.content ?? loadConfig(store.path).privacy.contentPolicy,
             redactRules,
             signal: abort.signal,
             onProgress: (p) => emit('import.progress', { importId, ...p }),
