@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { SpanKind } from './dto'
+import { SpanItem } from './integrations-dto'
 
 // What the UI's timeline and charts read: already cut to the visible window and downsampled
 // per pixel in the core, so a 100 k-span run costs the renderer only what fits on screen.
@@ -43,24 +44,9 @@ export const TimelineWindow = z.object({
 })
 export type TimelineWindow = z.infer<typeof TimelineWindow>
 
-export const SpanDetail = z.object({
-  id: z.string(),
-  parentId: z.string().nullable(),
-  agentId: z.string().nullable(),
+/** A span as listed (`SpanItem`), plus what its detail panel shows. */
+export const SpanDetail = SpanItem.extend({
   agentName: z.string().nullable(),
-  kind: SpanKind,
-  name: z.string(),
-  startMs: z.number().nullable(),
-  endMs: z.number().nullable(),
-  durationMs: z.number().nullable(),
-  status: z.enum(['ok', 'error', 'unset']),
-  error: z.string().nullable(),
-  model: z.string().nullable(),
-  inputTokens: z.number().nullable(),
-  outputTokens: z.number().nullable(),
-  cacheCreationTokens: z.number().nullable(),
-  cacheReadTokens: z.number().nullable(),
-  costUsd: z.number().nullable(),
   reportedCostUsd: z.number().nullable(),
   /** Size of the tool call's input in bytes, where the source recorded it. */
   inputBytes: z.number().nullable(),

@@ -3,7 +3,7 @@ import { TIMELINE_KINDS, type SpanDetail, type TimelineAgent, type TimelineWindo
 import { CoreError } from '../../shared/result'
 import { getRun } from './runs'
 
-// The timeline's visible window. A 100 k-span run is never sent whole: spans at least `minPx`
+// The timeline's visible time range. A 100 k-span run is never sent whole: spans at least `minPx`
 // wide at the requested zoom come one by one, narrower ones are counted per agent, kind and
 // bucket of `minPx` pixels, so the answer is bounded by the chart's width, not the run's size.
 
