@@ -1,7 +1,6 @@
 import { basename, dirname } from 'node:path'
 import type { FormatImporter, SniffInput } from '../formats'
-import { readLines } from '../lines'
-import { LineError } from '../records'
+import { readJsonLines } from '../json-lines'
 import { ClaudeCodeParser, type ResumeState } from './parser'
 
 const SESSION_KEYS = /"(sessionId|parentUuid|isSidechain)"\s*:/
@@ -25,29 +24,7 @@ export const claudeCodeFormat: FormatImporter = {
   },
   async importFile(ctx) {
     const parser = new ClaudeCodeParser(ctx.sink, { file: ctx.path, ...placeOf(ctx.path) }, (ctx.resumeFrom?.resume ?? {}) as ResumeState)
-    const result = await readLines(
-      ctx.path,
-      ctx.size,
-      (text, lineNo) => {
-        try {
-          parser.line(text, lineNo)
-        } catch (e) {
-          if (e instanceof LineError) ctx.skip(lineNo, e.message)
-          else throw e
-        }
-      },
-      // A last line without its newline is complete only if it parses; otherwise it is being written.
-      (last) => {
-        try {
-          JSON.parse(last)
-          return true
-        } catch {
-          return false
-        }
-      },
-      { startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, signal: ctx.signal, onProgress: ctx.progress },
-    )
-    if (result.incompleteTail) ctx.skip(result.lines + 1, 'incomplete last line (no newline, not valid JSON); it is read again on the next import')
+    const result = await readJsonLines(ctx, (text, lineNo) => parser.line(text, lineNo))
     const resume = parser.finish()
     return { endOffset: result.endOffset, lines: result.lines, resume: resume as Record<string, unknown> }
   },

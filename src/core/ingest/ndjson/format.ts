@@ -1,5 +1,5 @@
 import type { FormatImporter, SniffInput } from '../formats'
-import { readLines } from '../lines'
+import { readJsonLines } from '../json-lines'
 import { LineError, type RecordSink } from '../records'
 import { NDJSON_FORMAT, NDJSON_VERSION, RECORD_TYPES, parseNdjsonRecord, type NdjsonContext, type NdjsonRecord } from './schema'
 
@@ -56,41 +56,24 @@ export const ndjsonFormat: FormatImporter = {
     const state: NdjsonContext = { runId: typeof resume.runId === 'string' ? resume.runId : null, versioned: resume.versioned === true }
     const runsSeen = new Set<string>()
     let firstLine = true
-    const result = await readLines(
-      ctx.path,
-      ctx.size,
-      (text, lineNo) => {
-        if (text.trim() === '') return
+    const result = await readJsonLines(ctx, (text, lineNo) => {
+      if (text.trim() === '') return
+      try {
+        let obj: unknown
         try {
-          let obj: unknown
-          try {
-            obj = JSON.parse(text)
-          } catch (e) {
-            throw new LineError(`not valid JSON (${(e as Error).message})`)
-          }
-          // A "v" on the stream's first record covers the lines after it (see the format doc).
-          if (firstLine && !ctx.resumeFrom && typeof obj === 'object' && obj !== null && (obj as { v?: unknown }).v === NDJSON_VERSION) state.versioned = true
-          const rec = parseNdjsonRecord(obj, lineNo, state)
-          if (rec.type === 'run') state.runId = rec.record.id
-          writeNdjsonRecord(ctx.sink, rec, runsSeen)
+          obj = JSON.parse(text)
         } catch (e) {
-          if (e instanceof LineError) ctx.skip(lineNo, e.message)
-          else throw e
-        } finally {
-          firstLine = false
+          throw new LineError(`not valid JSON (${(e as Error).message})`)
         }
-      },
-      (last) => {
-        try {
-          JSON.parse(last)
-          return true
-        } catch {
-          return false
-        }
-      },
-      { startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, signal: ctx.signal, onProgress: ctx.progress },
-    )
-    if (result.incompleteTail) ctx.skip(result.lines + 1, 'incomplete last line (no newline, not valid JSON); it is read again on the next import')
+        // A "v" on the stream's first record covers the lines after it (see the format doc).
+        if (firstLine && !ctx.resumeFrom && typeof obj === 'object' && obj !== null && (obj as { v?: unknown }).v === NDJSON_VERSION) state.versioned = true
+        const rec = parseNdjsonRecord(obj, lineNo, state)
+        if (rec.type === 'run') state.runId = rec.record.id
+        writeNdjsonRecord(ctx.sink, rec, runsSeen)
+      } finally {
+        firstLine = false
+      }
+    })
     return { endOffset: result.endOffset, lines: result.lines, resume: { runId: state.runId ?? null, versioned: state.versioned === true } }
   },
 }
