@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, session, shell } from 'electron'
-import { createCore, type Core } from '../core'
+import { createCore, setPrinterFactory, type Core } from '../core'
+import { startDesktopServices, type DesktopServices } from '../server/desktop-services'
 import { events, type EventName } from '../shared/contract'
 import { SHELL_COMMAND_EVENT, Theme, type ShellCommand } from '../shared/shell'
 import { installCrashHandlers } from './crash-handlers'
@@ -13,7 +14,7 @@ import { menuTemplate } from './menu-template'
 import { electronNativeBinding } from './native'
 import { openPaths } from './open-handler'
 import { PendingOpens, pathsFromArgv, pathsFromSecondInstance, type ForwardedOpen } from './open-paths'
-import { printHtmlToPdf } from './pdf'
+import { electronPrinter, printHtmlToPdf } from './pdf'
 import { recentDocuments } from './recent-documents'
 import { rotatingLog } from './rotating-log'
 import { hardenContents, isTrustedSender, permissionAllowed } from './security'
@@ -46,6 +47,7 @@ function start(): void {
   let theme: Theme = Theme.catch('system').parse((readJsonFile(settingsPath) as { theme?: unknown } | null)?.theme)
   let core: Core | null = null
   let win: BrowserWindow | null = null
+  let services: DesktopServices | null = null
   const pending = new PendingOpens()
   pending.add(launchPaths)
   log.info(`starting Swarmscope ${app.getVersion()} (Electron ${process.versions.electron}, ${process.platform})`, { userData, launchPaths })
@@ -141,6 +143,12 @@ function start(): void {
       nativeBinding: electronNativeBinding(app.getAppPath(), process.resourcesPath, app.isPackaged),
     })
     log.info(`database ${core.dbPath}`)
+    setPrinterFactory(electronPrinter)
+    // Hooks, OTLP exporters, live clients and report schedules, as `swarmscope serve` has them.
+    void startDesktopServices(core, { log: (line) => log.info(line) }).then(
+      (s) => (services = s),
+      (e: Error) => log.warn(`live services did not start: ${e.message}`),
+    )
     const dispatch = callDispatcher({ core, isTrusted: (url) => isTrustedSender(url, rendererRoot, devUrl), shell: shellHandlers(ctx) })
     ipcMain.handle('core:call', (e, route: unknown, input: unknown) => dispatch(e.senderFrame?.url ?? '', route, input))
     for (const event of Object.keys(events) as EventName[]) {
@@ -157,5 +165,17 @@ function start(): void {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('will-quit', () => core?.close())
+  // Live sources write what they hold before the database closes; quit waits for that once.
+  let stopped = false
+  app.on('will-quit', (e) => {
+    if (stopped) return
+    e.preventDefault()
+    stopped = true
+    void (services?.stop() ?? Promise.resolve())
+      .catch((err: Error) => log.warn(`stopping live services: ${err.message}`))
+      .finally(() => {
+        core?.close()
+        app.quit()
+      })
+  })
 }
