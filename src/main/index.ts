@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, session, shell } from 'electron'
 import { createCore, setPrinterFactory, type Core } from '../core'
+import { defaultDbPath } from '../core/platform/paths'
 import { startDesktopServices, type DesktopServices } from '../server/desktop-services'
 import { events, type EventName } from '../shared/contract'
 import { SHELL_COMMAND_EVENT, Theme, type ShellCommand } from '../shared/shell'
@@ -139,7 +140,8 @@ function start(): void {
       s.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission))
     }
     core = createCore({
-      path: process.env.SWARMSCOPE_DB || join(userData, 'swarmscope.db'),
+      // The CLI's database (one store for app, CLI and hooks), unless a test profile asks for its own.
+      path: process.env.SWARMSCOPE_DB || (userDataSwitch ? join(userData, 'swarmscope.db') : defaultDbPath()),
       nativeBinding: electronNativeBinding(app.getAppPath(), process.resourcesPath, app.isPackaged),
     })
     log.info(`database ${core.dbPath}`)
