@@ -19,6 +19,7 @@ import { LiveHub } from './live/hub'
 import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
 import { openStore, type StoreOptions } from './store/open'
 import { WriteQueue } from './write-queue'
+import { watchExternalWrites } from './external-writes'
 
 
 export interface Core {
@@ -67,6 +68,8 @@ export function createCore(opts: StoreOptions): Core {
     ...reportsHandlers(ctx),
   }
 
+  let external: { stop(): void } | null = null
+
   return {
     dbPath: store.path,
     live,
@@ -84,12 +87,15 @@ export function createCore(opts: StoreOptions): Core {
       }
     },
     on(event, listener) {
+      // Someone shows runs: tell them when another process changes the file too.
+      if (event === 'runs.changed' && !external && store.path !== ':memory:') external = watchExternalWrites(store.write, () => emit('runs.changed', { runIds: [] }))
       const set = listeners.get(event) ?? new Set()
       listeners.set(event, set)
       set.add(listener as (p: unknown) => void)
       return () => set.delete(listener as (p: unknown) => void)
     },
     close: () => {
+      external?.stop()
       live.dispose()
       store.close()
     },
