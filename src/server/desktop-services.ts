@@ -3,7 +3,6 @@ import { startReportScheduler } from '../core/reports/schedule/loop'
 import { newToken } from './auth'
 import { startHost, type Host } from './host'
 import { startLiveServices, type LiveServices } from './live-services'
-import { DEFAULT_OTLP_PORT } from './otlp-receiver'
 
 // What `swarmscope serve` runs beside its UI, for the desktop app: the window talks to the core
 // over IPC, but Claude Code hooks, OTLP exporters and live NDJSON clients need a socket. So the
@@ -13,9 +12,9 @@ import { DEFAULT_OTLP_PORT } from './otlp-receiver'
 
 export interface DesktopServicesOptions {
   log: (line: string) => void
-  /** Folders to tail; default ~/.claude/projects (as serve). [] tails nothing. */
+  /** Folders to tail; default: the settings (`live.*`: ~/.claude/projects and more), followed while running. */
   watch?: string[]
-  /** OTLP/HTTP port; default 4318, null for none. A taken port is logged, not fatal. */
+  /** OTLP/HTTP port; default: the settings (4318); null for none. A taken port is logged, not fatal. */
   otlpPort?: number | null
   /** API host port; default 0 (any free one): a second profile must not collide with the first. */
   hostPort?: number
@@ -34,7 +33,7 @@ export async function startDesktopServices(core: Core, o: DesktopServicesOptions
   const host = await startHost({ core, token, port: o.hostPort ?? 0 })
   let live: LiveServices
   try {
-    live = await startLiveServices(core, { token, hostPort: host.port, otlpPort: o.otlpPort === undefined ? DEFAULT_OTLP_PORT : o.otlpPort, watch: o.watch })
+    live = await startLiveServices(core, { token, hostPort: host.port, otlpPort: o.otlpPort, watch: o.watch })
   } catch (e) {
     await host.close()
     throw e

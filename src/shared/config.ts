@@ -72,6 +72,34 @@ export const AppConfig = z.object({
   /** What text an import keeps when it does not say (`import --content` overrides it): none, redacted or full. */
   privacy: z.object({ contentPolicy: z.enum(['none', 'redacted', 'full']).default('none') }).prefault({}),
   server: z.object({ port: z.number().int().min(0).max(65535).default(7420) }).prefault({}),
+  /**
+   * Live collection in the app and `swarmscope serve` (serve's flags win over these for one run).
+   * Changes apply while running: sources are added and removed without a restart.
+   */
+  live: z
+    .object({
+      /** Tail Claude Code's own projects folder (~/.claude/projects, or $CLAUDE_CONFIG_DIR/projects). */
+      watchClaudeProjects: z.boolean().default(true),
+      /** More folders to tail: claude-flow projects, transcripts kept elsewhere. */
+      watch: z.array(z.string().min(1).max(4096)).max(50).default([]),
+      /** claude-flow MCP WebSocket servers to poll, e.g. ws://127.0.0.1:3000/ws. */
+      connect: z.array(z.string().regex(/^wss?:\/\/\S+$/, 'a ws:// or wss:// URL')).max(20).default([]),
+      /** OTLP/HTTP receiver port on 127.0.0.1; null turns the receiver off. */
+      otlpPort: z.number().int().min(0).max(65535).nullable().default(4318),
+      /** Sample host CPU/memory and swarm processes every N ms; null: off. */
+      systemIntervalMs: z.number().int().min(100).max(3_600_000).nullable().default(null),
+      sampling: z
+        .object({
+          /** Fraction of WebSocket and OTLP spans and events kept (errors and slow spans always are). */
+          rate: z.number().min(0.001).max(1).default(1),
+          /** Adaptive: lower the rate while more than this many records a second arrive; null: off. */
+          budgetPerSec: z.number().int().min(1).nullable().default(null),
+          /** Spans at least this long are never sampled out. */
+          slowMs: z.number().int().min(0).default(1000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   ui: z.object({ theme: z.enum(['system', 'light', 'dark']).default('system') }).prefault({}),
 })
 export type AppConfig = z.infer<typeof AppConfig>

@@ -45,7 +45,7 @@ export function registerServe(program: Command): void {
       console.log(`Swarmscope is running at ${host.url}`)
       console.log(`data: ${core.dbPath}`)
       // Live collection: OTLP receiver, folder tails, claude-flow connectors, hook spool (--help lists the options).
-      const live = await startLive(core, { token, hostPort: host.port }, cmd.opts())
+      const live = await startLive(core, { token, hostPort: host.port }, cmd)
       startReportScheduler(core) // scheduled reports (swarmscope report schedule …) are made while serve runs
       if (o.open) openBrowser(host.url)
       const stop = async () => {
