@@ -1,6 +1,9 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
+import Database from 'better-sqlite3'
 import { generateSwarm } from '../test/helpers/generated-swarm'
 import { expect, test } from './host'
 import { chartsReady, importItems } from './ui-helpers'
@@ -135,4 +138,69 @@ test('export a comparison as CSV and JSON', async ({ page, host }) => {
   const json = JSON.stringify(JSON.parse((await exportAs(page, 'json')).bytes.toString('utf8')))
   expect(json).toContain('exp-other')
   expect(json).toContain('exp-run')
+})
+
+test('anonymized exports: reports, CSV, NDJSON and bundles name no run or agent, with the same figures', async ({ page, host }) => {
+  await page.goto(host.url)
+  await importItems(page, [swarm, other].map((r) => ({ name: `${r.facts.runId}.ndjson`, text: r.ndjson })), 2)
+  const names = ['export swarm', 'export other', 'exp-run', 'exp-other', 'worker 1', 'worker 2']
+  const named = (text: string) => names.filter((n) => text.includes(n))
+  await page.goto(`${host.url}#/run/exp-run`)
+  await chartsReady(page)
+  await page.getByTestId('export-dashboard').click()
+  const dialog = page.getByTestId('export-dialog')
+  // A picture shows what is on screen: it has no Anonymize box.
+  await dialog.getByTestId('export-format-png').check()
+  await expect(dialog.getByTestId('export-anonymize')).toHaveCount(0)
+
+  await dialog.getByTestId('export-what-run').check()
+  await dialog.getByTestId('export-format-html').check()
+  await dialog.getByTestId('export-anonymize').check()
+  await dialog.getByTestId('export-salt').fill('e2e-salt')
+  const html = await exportAs(page, 'html')
+  expect(html.name).toBe('anonymized-run-report.html')
+  expect(named(html.bytes.toString('utf8'))).toEqual([])
+  expect(html.bytes.toString('utf8')).toMatch(/Full report: run-[0-9a-f]{4}/)
+  const report = JSON.parse((await exportAs(page, 'json')).bytes.toString('utf8')) as { kpis: { id: string; value: number | null }[] }
+  expect(named(JSON.stringify(report))).toEqual([])
+  expect(report.kpis.find((k) => k.id === 'llm-calls')?.value).toBe(swarm.facts.llmCalls)
+  const md = (await exportAs(page, 'md')).bytes.toString('utf8')
+  expect(named(md)).toEqual([])
+
+  const csvText = (await exportAs(page, 'csv')).bytes.toString('utf8')
+  expect(named(csvText)).toEqual([])
+  const csv = parseCsv(csvText)
+  const input = csv[0].indexOf('input_tokens')
+  expect(csv.slice(1).reduce((t, r) => t + Number(r[input] || 0), 0)).toBe(swarm.facts.inputTokens)
+
+  // The bundle is a real .swarmscope file whose rows carry pseudonyms.
+  const bundle = await exportAs(page, 'bundle')
+  expect(bundle.name).toBe('anonymized-run.swarmscope')
+  expect(bundle.bytes.subarray(0, 15).toString()).toBe('SQLite format 3')
+  expect(named(bundle.bytes.toString('latin1'))).toEqual([])
+  const file = join(mkdtempSync(join(tmpdir(), 'swarmscope-e2e-bundle-')), 'b.swarmscope')
+  writeFileSync(file, bundle.bytes)
+  const db = new Database(file, { readonly: true })
+  try {
+    const agents = db.prepare('SELECT name, type FROM agents ORDER BY type').all() as { name: string; type: string }[]
+    expect(agents.map((a) => a.type)).toEqual(['coordinator', 'worker', 'worker'])
+    expect(agents.every((a) => /^agent-[0-9a-f]{4,}$/.test(a.name))).toBe(true)
+    expect(db.prepare('SELECT SUM(input_tokens) FROM spans').pluck().get()).toBe(swarm.facts.inputTokens)
+  } finally {
+    db.close()
+  }
+  await dialog.getByRole('button', { name: 'Close' }).click()
+
+  // From the library: the selected runs as NDJSON, anonymized (the box stays ticked while the app is open).
+  await page.getByTestId('nav-library').click()
+  await page.locator('[data-run-id="exp-run"] input[type=checkbox]').check()
+  await page.locator('[data-run-id="exp-other"] input[type=checkbox]').check()
+  await page.getByRole('button', { name: 'Export', exact: true }).click()
+  await dialog.getByTestId('export-format-json').check()
+  await expect(dialog.getByTestId('export-anonymize')).toHaveCount(0) // the list as shown: no box
+  await dialog.getByTestId('export-format-ndjson').check()
+  await expect(dialog.getByTestId('export-anonymize')).toBeChecked()
+  const nd = (await exportAs(page, 'ndjson')).bytes.toString('utf8')
+  expect(named(nd)).toEqual([])
+  expect(nd.split('\n').filter((l) => l.includes('"type":"span"')).length).toBeGreaterThan(10)
 })

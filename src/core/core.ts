@@ -17,7 +17,7 @@ import { liveHandlers } from './handlers/live'
 import { reportsHandlers } from './handlers/reports'
 import { LiveHub } from './live/hub'
 import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
-import { openStore, type StoreOptions } from './store/open'
+import { openStore, type Store, type StoreOptions } from './store/open'
 import { WriteQueue } from './write-queue'
 import { watchExternalWrites } from './external-writes'
 
@@ -40,6 +40,11 @@ export function createCore(opts: StoreOptions): Core {
   const store = openStore(opts)
   // The claude-flow importer opens users' databases with the same native build as the store.
   setClaudeFlowSqliteBinding(opts.nativeBinding)
+  return createCoreOnStore(store)
+}
+
+/** The same engine on a store opened elsewhere (an anonymized in-memory copy, see src/core/privacy/mirror.ts). */
+export function createCoreOnStore(store: Store): Core {
   const writes = new WriteQueue()
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {

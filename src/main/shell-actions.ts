@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions, shell } from 'electron'
 import type { Core } from '../core'
+import type { AnonymizeRequest } from '../shared/anonymize'
 import { routes, type RouteName } from '../shared/contract'
 import { fail, ok, type Result } from '../shared/result'
 import type { ShellExportResult } from '../shared/shell'
@@ -33,10 +34,10 @@ async function askSave(ctx: ActionContext, options: SaveDialogOptions): Promise<
  * The report HTML for some runs, from the core's reports (one run, or the first run as the
  * baseline of a comparison). Looked up by name so the shell works before that route exists.
  */
-async function reportHtml(core: Core, runIds: string[]): Promise<Result<string>> {
+async function reportHtml(core: Core, runIds: string[], anonymize?: AnonymizeRequest): Promise<Result<string>> {
   if (!Object.hasOwn(routes, 'reports.render')) return fail('unsupported_format', 'PDF reports are not available in this build')
   const target = runIds.length === 1 ? runIds[0] : `${runIds[0]}..${runIds.slice(1).join(',')}`
-  const r = (await core.call('reports.render' as RouteName, { target, format: 'html' } as never)) as Result<{ content: string; encoding: string }>
+  const r = (await core.call('reports.render' as RouteName, { target, format: 'html', anonymize } as never)) as Result<{ content: string; encoding: string }>
   if (!r.ok) return r
   return ok(r.data.encoding === 'base64' ? Buffer.from(r.data.content, 'base64').toString('utf8') : r.data.content)
 }
@@ -49,10 +50,11 @@ export function shellHandlers(ctx: ActionContext): ShellHandlers {
         const path = await askSave(ctx, exportDialog('bundle', folder, i.runIds.length))
         if (!path) return ok({ saved: false })
         // The save dialog has asked about replacing an existing file.
-        const r = await ctx.core().call('bundle.export', { runIds: i.runIds, out: withExtension(path, '.swarmscope'), includeContent: i.includeContent, overwrite: true })
-        return r.ok ? ok({ saved: true, path: r.data.path }) : r
+        const out = withExtension(path, '.swarmscope')
+        const r = await ctx.core().call('bundle.export', { runIds: i.runIds, out, includeContent: i.includeContent, overwrite: true, anonymize: i.anonymize })
+        return r.ok ? ok({ saved: true, path: r.data.path ?? out }) : r
       }
-      const html = await reportHtml(ctx.core(), i.runIds)
+      const html = await reportHtml(ctx.core(), i.runIds, i.anonymize)
       if (!html.ok) return html
       const path = await askSave(ctx, exportDialog('pdf', folder, i.runIds.length))
       if (!path) return ok({ saved: false })

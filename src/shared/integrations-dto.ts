@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PseudonymMapping } from './anonymize'
 import { AppConfig } from './config'
 import { SpanKind } from './dto'
 
@@ -39,6 +40,8 @@ export const ExportResult = z.object({
   /** Records (NDJSON lines, OTLP spans or CSV rows) written. */
   records: z.number(),
   content: z.string(),
+  /** With `anonymize.mapping`: which pseudonym stands for which value. */
+  mapping: PseudonymMapping.optional(),
 })
 export type ExportResult = z.infer<typeof ExportResult>
 

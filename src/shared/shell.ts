@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AnonymizeRequest } from './anonymize'
 
 // Messages between the Electron shell (src/main) and the renderer that are not core routes.
 // Only the desktop app has them; in a browser (the local host) they never arrive, and the
@@ -29,7 +30,7 @@ export type ShellCommand = z.infer<typeof ShellCommand>
 export const shellRoutes = {
   /** Shows a native save dialog and writes the runs there: a .swarmscope bundle or a PDF report. */
   'shell.export': {
-    input: z.object({ runIds: z.array(z.string().min(1)).min(1), format: z.enum(['bundle', 'pdf']), includeContent: z.boolean().optional() }),
+    input: z.object({ runIds: z.array(z.string().min(1)).min(1), format: z.enum(['bundle', 'pdf']), includeContent: z.boolean().optional(), anonymize: AnonymizeRequest.optional() }),
     output: z.union([z.object({ saved: z.literal(true), path: z.string() }), z.object({ saved: z.literal(false) })]),
   },
 } as const

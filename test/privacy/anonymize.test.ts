@@ -73,6 +73,28 @@ describe('Pseudonymizer', () => {
     expect(p.text('build of acme-webapp failed in /home/alice/acme-webapp, token=abc123')).toBe(`build of ${project} failed in ~/${project}, token=[REDACTED:token]`)
   })
 
+  it('replaces names in text only as whole words, longest first, in one pass', () => {
+    const p = new Pseudonymizer('w')
+    const [main, agentNamedAgent, long] = [p.agent('main'), p.agent('agent-1234'), p.agent('main-worker')]
+    expect(p.text('main spawned main-worker in the domain; mainline kept')).toBe(`${main} spawned ${long} in the domain; mainline kept`)
+    // A pseudonym is never rewritten, even when it contains a name that is itself replaced.
+    expect(p.text('agent-1234 and main')).toBe(`${agentNamedAgent} and ${main}`)
+    // Short names would replace parts of ordinary words: they are left in text (their fields still get pseudonyms).
+    p.group('qa')
+    expect(p.text('qa passed')).toBe('qa passed')
+    // A run's name stands for its id's pseudonym.
+    const run = p.run('cc-77')
+    p.alias('webapp · 5e55abcd', run)
+    expect(p.text('report of webapp · 5e55abcd')).toBe(`report of ${run}`)
+  })
+
+  it('gives opaque ids without remembering them', () => {
+    const p = new Pseudonymizer('o')
+    expect(p.opaque('id', 'req_123')).toMatch(/^id-[0-9a-f]{12}$/)
+    expect(p.opaque('id', 'req_123')).toBe(new Pseudonymizer('o').opaque('id', 'req_123'))
+    expect(p.mapping()).toEqual([])
+  })
+
   it('pseudonymizes chosen fields of any record and keeps numbers', () => {
     const p = new Pseudonymizer('r')
     const rec = { runId: 'cc-1', agentId: 'main', host: 'box', durationMs: 1234.5, ok: true, note: 'mail bob@example.com', spans: [{ agentId: 'sub', tokens: 7 }] }

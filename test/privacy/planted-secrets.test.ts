@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { createCore } from '../../src/core'
+import { generateSwarm } from '../helpers/generated-swarm'
 import { tempDb, tempDir } from '../helpers/temp'
-import { USER, foundIn, plantSecrets, storeBytes, writeTranscript, type Planted } from './planted'
+import { USER, allText, foundIn, plantSecrets, rand, storeBytes, writeTranscript, type Planted } from './planted'
 
 type Core = ReturnType<typeof createCore>
 
@@ -104,4 +108,41 @@ describe('planted secrets: what reaches the database file', () => {
     expect((await ok(core.call('runs.content', { id: kept.runId }))).items.length).toBeGreaterThan(0)
     core.close()
   })
+})
+
+describe('deleting a run purges the reports cached from it', () => {
+  const cached = (db: string, like?: string) => {
+    const d = new Database(db, { readonly: true })
+    try {
+      return d.prepare(`SELECT COUNT(*) FROM report_cache WHERE @like IS NULL OR CAST(result AS TEXT) LIKE '%' || @like || '%'`).pluck().get({ like: like ?? null }) as number
+    } finally {
+      d.close()
+    }
+  }
+
+  it("its own, its group's and comparisons that include it: no trace of its name stays in the file", async () => {
+    const marker = `marker-${rand(10, 'abcdefghijklmnopqrstuvwxyz')}`
+    const dir = tempDir()
+    writeFileSync(join(dir, 'gone.ndjson'), generateSwarm({ runId: 'gone', name: marker, seed: 1, subagents: 1, callsPerAgent: 6 }).ndjson)
+    writeFileSync(join(dir, 'kept.ndjson'), generateSwarm({ runId: 'kept', name: 'kept run', seed: 2, subagents: 1, callsPerAgent: 6 }).ndjson)
+    const db = tempDb()
+    const core = createCore({ path: db })
+    try {
+      await ok(core.call('import.paths', { paths: [dir], group: 'pair' }))
+      for (const [target, format] of [['gone', 'json'], ['group:pair', 'md'], ['kept..gone', 'json'], ['kept', 'json']] as const) {
+        expect((await ok(core.call('reports.render', { target, format }))).cached).toBe(false)
+      }
+      // The name is in three cached reports (and so in the file): the test can see it when it is there.
+      expect(cached(db, marker)).toBe(3)
+      expect(storeBytes(db).includes(Buffer.from(marker))).toBe(true)
+      await ok(core.call('runs.delete', { id: 'gone' }))
+      expect(cached(db)).toBe(1)
+      expect(cached(db, 'kept run')).toBe(1)
+      expect(storeBytes(db).includes(Buffer.from(marker))).toBe(false)
+      expect(allText(db)).not.toContain(marker)
+      expect((await ok(core.call('reports.render', { target: 'kept', format: 'json' }))).cached).toBe(true)
+    } finally {
+      core.close()
+    }
+  }, 60_000)
 })

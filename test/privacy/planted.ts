@@ -153,3 +153,50 @@ export function foundIn(dbPath: string, planted: Planted[]): string[] {
   const text = allText(dbPath)
   return planted.flatMap((x) => x.needles.filter((n) => bytes.includes(Buffer.from(n, 'utf8')) || text.includes(n)).map((n) => `${x.shape}: ${n}`))
 }
+
+/** Names that say who and where: an anonymized output must show none of them. */
+export interface Identities {
+  host: string
+  agent: string
+  group: string
+  tag: string
+  runId: string
+  runName: string
+}
+
+export function plantIdentities(): Identities {
+  const r = rand(6, '0123456789abcdefghijklmnopqrstuvwxyz')
+  return { host: `buildhost-${r}`, agent: `reviewer-${r}`, group: `team-${r}`, tag: `${USER}-laptop`, runId: `nd-${r}`, runName: `nightly deploy ${r}` }
+}
+
+/**
+ * An NDJSON run that names a host, an agent with its own name, and puts secrets and home paths
+ * into an error, a span name, attributes, an event and a metric label (the ways metadata that is
+ * not text reaches the store).
+ */
+export function writeNdjsonRun(dir: string, planted: Planted[], id: Identities): string {
+  const t0 = T0 + 3_600_000
+  const lines: Record<string, unknown>[] = [
+    { v: 1, type: 'run', id: id.runId, name: id.runName, source: 'myswarm', attrs: { 'host.name': id.host, cwd: `/home/${USER}/webapp` } },
+    { type: 'agent', id: 'lead', name: `${id.agent}-lead`, agentType: 'planner' },
+    { type: 'agent', id: 'rev', name: id.agent, agentType: 'reviewer', parentAgentId: 'lead', attrs: { hostname: id.host } },
+    { type: 'span', id: 'a-lead', kind: 'agent', name: `${id.agent}-lead`, agentId: 'lead', start: t0, end: t0 + 60_000, status: 'ok' },
+    { type: 'span', id: 'a-rev', parentId: 'a-lead', kind: 'agent', name: id.agent, agentId: 'rev', start: t0 + 1000, end: t0 + 50_000, status: 'ok' },
+  ]
+  planted.forEach((x, i) => {
+    const s = t0 + 2000 + i * 1500
+    lines.push(
+      { type: 'span', id: `l${i}`, parentId: i % 2 ? 'a-rev' : 'a-lead', kind: 'llm', name: 'claude-sonnet-4-5', model: 'claude-sonnet-4-5', agentId: i % 2 ? 'rev' : 'lead', start: s, end: s + 700 + 37 * i, status: 'ok', inputTokens: 100 + i, outputTokens: 40 + i, cacheReadTokens: 10 * i },
+      {
+        type: 'span', id: `t${i}`, parentId: `l${i}`, kind: 'tool', name: i % 3 ? 'Read' : `Read /home/${USER}/webapp/src/app.ts`, agentId: i % 2 ? 'rev' : 'lead',
+        start: s + 800, end: s + 1200, status: i % 4 ? 'ok' : 'error', error: i % 4 ? undefined : `failed on ${id.host} in /home/${USER}/webapp: ${x.text}`,
+        attrs: { 'host.name': id.host, path: `/home/${USER}/webapp/src/app.ts`, note: x.text },
+      },
+    )
+  })
+  lines.push({ type: 'event', ts: t0 + 5000, name: 'agent.spawned', agentId: 'rev', attrs: { host: id.host, message: planted[1].text } })
+  lines.push({ type: 'metric', name: 'queue.depth', value: 3, ts: t0 + 5000, unit: '1', labels: { host: id.host, agent: id.agent } })
+  const file = join(dir, `${id.runId}.ndjson`)
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+  return file
+}

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { BundleManifest } from '../../shared/routes/bundle'
+import { addAnonymizeOptions, anonymizeRequest, writeMapping, type AnonymizeFlags } from '../anonymize-options'
 import { call, openCore, printJson, type GlobalOptions } from '../context'
 import { runsTable } from '../format'
 
@@ -32,20 +33,23 @@ export function registerBundle(program: Command): void {
     .description('share runs as one .swarmscope file (SQLite with a versioned, checksummed manifest)')
     .addHelpText('after', '\nExample:\n  swarmscope bundle export latest --out today.swarmscope\n  swarmscope bundle open today.swarmscope')
 
-  bundle
+  addAnonymizeOptions(bundle
     .command('export')
     .description('write runs to a .swarmscope bundle')
     .argument('<runs...>', 'run ids, or latest')
     .requiredOption('--out <file.swarmscope>', 'the bundle to write')
-    .option('--content', 'include stored prompt/response text (runs imported with --content redacted|full)')
-    .option('--force', 'overwrite an existing file')
-    .addHelpText('after', '\nExample:\n  swarmscope bundle export cc-1234 cc-5678 --out pair.swarmscope')
-    .action(async (runs: string[], o: { out: string; content?: boolean; force?: boolean }, cmd: Command) => {
+    .option('--content', 'include stored prompt/response text (runs imported with --content redacted|full; redacted on the way with --anonymize)')
+    .option('--force', 'overwrite an existing file'))
+    .addHelpText('after', '\nExamples:\n  swarmscope bundle export cc-1234 cc-5678 --out pair.swarmscope\n  swarmscope bundle export latest --anonymize --out shared.swarmscope   # opens and analyses the same, under pseudonyms')
+    .action(async (runs: string[], o: { out: string; content?: boolean; force?: boolean } & AnonymizeFlags, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
+      const anonymize = anonymizeRequest(o)
       const core = openCore(opts)
       try {
-        const r = await call(core, 'bundle.export', { runIds: runs, out: resolve(o.out), includeContent: o.content === true, overwrite: o.force === true })
-        if (opts.json) return printJson(r)
+        const r = await call(core, 'bundle.export', { runIds: runs, out: resolve(o.out), includeContent: o.content === true, overwrite: o.force === true, anonymize })
+        writeMapping(o, r.mapping)
+        const { mapping: _m, ...shown } = r
+        if (opts.json) return printJson(shown)
         console.log(`wrote ${r.path} (${r.bytes} bytes)\n${describeManifest(r.manifest)}`)
       } finally {
         core.close()

@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { RenderResult } from '../../shared/routes/reports'
 import { call, CliError, openCore, printJson, type GlobalOptions } from '../context'
+import { addAnonymizeOptions, anonymizeRequest, writeMapping, type AnonymizeFlags } from '../anonymize-options'
 import { table } from '../format'
 import { registerReportSchedule } from './report-schedule'
 
@@ -31,7 +32,7 @@ function formatOf(o: { format?: string; out?: string }): Format {
 }
 
 export function registerReport(program: Command): void {
-  const report = program
+  const report = addAnonymizeOptions(program
     .command('report')
     .description('a report of a run, a group or a comparison, as JSON, Markdown, HTML or PDF')
     .argument('[target]', "run id or 'latest', group:NAME, or baseline..candidate[,candidate] (each side a run or group:NAME)")
@@ -39,25 +40,28 @@ export function registerReport(program: Command): void {
     .option('--format <format>', 'json, md, html or pdf (default: from --out, else html)')
     .option('--out <file>', 'file to write (Markdown also writes <name>-charts/*.svg beside it); without it, text formats go to stdout')
     .option('--seed <n>', 'seed for the bootstrap behind confidence figures')
-    .option('--no-cache', 'render afresh instead of reusing a report of unchanged data')
+    .option('--no-cache', 'render afresh instead of reusing a report of unchanged data'))
     .addHelpText('after', `
 Examples:
   swarmscope report latest --template executive --format pdf --out summary.pdf
+  swarmscope report latest --anonymize --salt team-q3 --out shared.html   # pseudonyms instead of names
   swarmscope report group:nightly --format md --out nightly.md
   swarmscope report group:before..group:after --template comparison --out compare.html
   swarmscope report templates            # built-in and your own templates
   swarmscope report schedule --help      # scheduled reports, written to a folder or emailed`)
-    .action(async (target: string | undefined, o: { template?: string; format?: string; out?: string; seed?: string; cache: boolean }, cmd: Command) => {
+    .action(async (target: string | undefined, o: { template?: string; format?: string; out?: string; seed?: string; cache: boolean } & AnonymizeFlags, cmd: Command) => {
       if (!target) throw new CliError('name what to report on: a run id, latest, group:NAME or baseline..candidate (see --help)', 2)
       const opts = cmd.optsWithGlobals<GlobalOptions>()
       const format = formatOf(o)
       if (format === 'pdf' && !o.out) throw new CliError('a PDF is binary: pass --out FILE.pdf', 2)
       const seed = o.seed === undefined ? undefined : Number(o.seed)
       if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${o.seed}"`, 2)
+      const anonymize = anonymizeRequest(o)
       const core = openCore(opts)
       try {
         const baseName = o.out ? basename(o.out, extname(o.out)).replace(/[^\w.-]+/g, '-') || 'report' : 'report'
-        const r = await call(core, 'reports.render', { target, template: o.template, format, baseName, seed, cache: o.cache })
+        const r = await call(core, 'reports.render', { target, template: o.template, format, baseName, seed, cache: o.cache, anonymize })
+        writeMapping(o, r.mapping)
         if (!o.out) {
           process.stdout.write(r.content)
           return

@@ -19,6 +19,9 @@ export class Pseudonymizer {
   private readonly length: number
   private readonly byValue = new Map<string, string>()
   private readonly byPseudonym = new Map<string, string>()
+  /** Values that free text is searched for (names, ids of runs and agents…), with what replaces them. */
+  private readonly inText = new Map<string, string>()
+  private index: Map<string, { value: string; lead: number; pseudonym: string }[]> | null = null
   private readonly rules: readonly RedactionRule[]
 
   constructor(salt?: string, opts: { length?: number; redactRules?: readonly RedactionRule[] } = {}) {
@@ -29,7 +32,7 @@ export class Pseudonymizer {
 
   /** `kind-xxxx` for `value`; the same (salt, kind, value) always gives the same answer. */
   pseudonym(kind: string, value: string): string {
-    const k = kind.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'id'
+    const k = kindOf(kind)
     const key = `${k}\u0000${value}`
     const known = this.byValue.get(key)
     if (known) return known
@@ -39,7 +42,26 @@ export class Pseudonymizer {
     while (this.byPseudonym.has(out) && this.byPseudonym.get(out) !== key && n < hex.length) out = `${k}-${hex.slice(0, ++n)}`
     this.byValue.set(key, out)
     this.byPseudonym.set(out, key)
+    this.alias(value, out)
     return out
+  }
+
+  /**
+   * An id that only has to stay distinct (an API request id, a trace id): `kind-` and 12 hex
+   * digits of the same HMAC, not remembered, so a million of them cost no memory and are never
+   * searched for in text.
+   */
+  opaque(kind: string, value: string): string {
+    const k = kindOf(kind)
+    return `${k}-${createHmac('sha256', this.salt).update(`${k}\u0000${value}`).digest('hex').slice(0, 12)}`
+  }
+
+  /** Replace `value` by `pseudonym` wherever it appears in free text (e.g. a run's name by the run's pseudonym). */
+  alias(value: string, pseudonym: string): void {
+    // Shorter values ('qa', 'a1') would replace parts of ordinary words.
+    if (value.length < 4 || this.inText.get(value) === pseudonym || !/[\p{L}\p{N}_]/u.test(value)) return
+    if (!this.inText.has(value) || this.inText.get(value)!.length > pseudonym.length) this.inText.set(value, pseudonym)
+    this.index = null
   }
 
   project = (name: string) => this.pseudonym('project', name)
@@ -50,16 +72,41 @@ export class Pseudonymizer {
   group = (name: string) => this.pseudonym('group', name)
   tag = (value: string) => this.pseudonym('tag', value)
 
-  /** Free text (an error message, a span name): secrets and personal paths redacted, names already seen replaced by their pseudonyms. */
+  /**
+   * Free text (an error message, a span name): secrets and personal paths redacted, then every
+   * name already pseudonymized replaced where it stands as a whole word (so the agent `main`
+   * does not change `domain`), longest first, in one pass (a pseudonym is never rewritten).
+   */
   text(s: string): string {
-    let out = redact(s, this.rules)
-    // Longest first, so 'alpha-2' is replaced before 'alpha'.
-    const seen = [...this.byValue.entries()]
-      .map(([key, p]) => [key.slice(key.indexOf('\u0000') + 1), p] as const)
-      .filter(([v]) => v.length >= 4)
-      .sort((a, b) => b[0].length - a[0].length)
-    for (const [value, p] of seen) out = out.split(value).join(p)
-    return out
+    const redacted = redact(s, this.rules)
+    if (this.inText.size === 0) return redacted
+    const index = this.wordIndex()
+    let out = ''
+    let last = 0
+    for (const m of redacted.matchAll(WORD)) {
+      const at = m.index
+      if (at < last) continue
+      const hit = index.get(m[0])?.find((c) => at - c.lead >= last && redacted.startsWith(c.value, at - c.lead) && !isWordChar(redacted, at - c.lead + c.value.length) && !isWordChar(redacted, at - c.lead - 1))
+      if (!hit) continue
+      out += redacted.slice(last, at - hit.lead) + hit.pseudonym
+      last = at - hit.lead + hit.value.length
+    }
+    return last === 0 ? redacted : out + redacted.slice(last)
+  }
+
+  /** The values to look for, by their first word: a text is scanned word by word, not once per value. */
+  private wordIndex() {
+    if (this.index) return this.index
+    const index = new Map<string, { value: string; lead: number; pseudonym: string }[]>()
+    for (const [value, pseudonym] of this.inText) {
+      const first = value.match(WORD_ONE)!
+      const list = index.get(first[0]) ?? []
+      list.push({ value, lead: first.index!, pseudonym })
+      index.set(first[0], list)
+    }
+    for (const list of index.values()) list.sort((a, b) => b.value.length - a.value.length)
+    this.index = index
+    return index
   }
 
   /**
@@ -89,6 +136,11 @@ export class Pseudonymizer {
     })
   }
 }
+
+const WORD = /[\p{L}\p{N}_]+/gu
+const WORD_ONE = /[\p{L}\p{N}_]+/u
+const isWordChar = (s: string, i: number) => i >= 0 && i < s.length && /[\p{L}\p{N}_]/u.test(s[i])
+const kindOf = (kind: string) => kind.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'id'
 
 export interface AnonymizeOptions {
   /** Keep group names as they are (e.g. 'baseline'); pseudonymized by default. */

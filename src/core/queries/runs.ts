@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import type { AgentSummary, ContentItem, RunContent, RunOverview, RunSummary, TokenPoint } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 
@@ -71,6 +71,16 @@ export function listRuns(db: Database, opts: { group?: string; limit?: number } 
   return rows.map(toSummary)
 }
 
+const statements = new WeakMap<Database, Map<string, Statement>>()
+/** Prepared once per connection: an import answers with every run it touched (thousands for a folder), one lookup each. */
+function prepared(db: Database, sql: string): Statement {
+  let byText = statements.get(db)
+  if (!byText) statements.set(db, (byText = new Map()))
+  let st = byText.get(sql)
+  if (!st) byText.set(sql, (st = db.prepare(sql)))
+  return st
+}
+
 /** Resolves a run reference: an id, or `latest` for the most recently started run. */
 export function resolveRunId(db: Database, ref: string): string {
   if (ref === 'latest') {
@@ -78,14 +88,14 @@ export function resolveRunId(db: Database, ref: string): string {
     if (!row) throw new CoreError('not_found', 'there are no runs yet; import one first')
     return row.id
   }
-  const row = db.prepare('SELECT id FROM runs WHERE id = ?').get(ref) as { id: string } | undefined
+  const row = prepared(db, 'SELECT id FROM runs WHERE id = ?').get(ref) as { id: string } | undefined
   if (!row) throw new CoreError('not_found', `no run with id ${ref}`)
   return row.id
 }
 
 export function getRun(db: Database, ref: string): RunSummary {
   const id = resolveRunId(db, ref)
-  return toSummary(db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunRow)
+  return toSummary(prepared(db, `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunRow)
 }
 
 export function runOverview(db: Database, ref: string, maxPoints = 200): RunOverview {
@@ -143,6 +153,10 @@ export function deleteRun(db: Database, ref: string): boolean {
   const id = resolveRunId(db, ref)
   // The files the run came from are forgotten too, so importing them again re-creates it.
   db.transaction(() => {
+    // Every cached report that read the run (its own, and group or comparison reports that
+    // include it) holds its names and figures: they go with it, whatever the connection's
+    // foreign-key setting (the cascade through report_cache_runs needs it on).
+    db.prepare('DELETE FROM report_cache WHERE key IN (SELECT key FROM report_cache_runs WHERE run_id = ?)').run(id)
     db.prepare('DELETE FROM imported_files WHERE path IN (SELECT path FROM file_runs WHERE run_id = ?)').run(id)
     db.prepare('DELETE FROM runs WHERE id = ?').run(id)
   })()

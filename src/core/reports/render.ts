@@ -1,10 +1,12 @@
 import type { Database } from 'better-sqlite3'
 import { REPORT_SCHEMA_VERSION, type ReportModel } from '../../shared/report-model'
+import type { AnonymizeRequest } from '../../shared/anonymize'
 import type { RenderedFile, RenderRequest, RenderResult } from '../../shared/routes/reports'
 import { CoreError } from '../../shared/result'
 import { VERSION } from '../../shared/version'
 import { analyzeRun, compareRuns } from '../analysis'
 import { expandRef } from '../handlers/analysis'
+import { withAnonymizedView } from '../privacy/anonymized-view'
 import { getRun, runOverview } from '../queries/runs'
 import type { Store } from '../store/open'
 import type { WriteQueue } from '../write-queue'
@@ -87,9 +89,21 @@ export async function renderModel(model: ReportModel, t: TemplateDef, format: 'j
   }
 }
 
-export type ParsedRenderRequest = Omit<Required<RenderRequest>, 'template' | 'baseName' | 'seed'> & { template?: string; baseName?: string; seed?: number }
+export type ParsedRenderRequest = Omit<Required<RenderRequest>, 'template' | 'baseName' | 'seed' | 'anonymize'> & { template?: string; baseName?: string; seed?: number; anonymize?: AnonymizeRequest }
 
 export async function renderReport(deps: ReportDeps, req: ParsedRenderRequest): Promise<RenderResult> {
+  const { anonymize, ...plain } = req
+  if (!anonymize) return render(deps, plain, true)
+  // Built from an anonymized copy of the runs it reads, and never cached: a cached rendering is
+  // keyed by the real data, and an anonymized one must not be served (or stored) in its place.
+  const scope = parseScope(deps.store.read, req.target)
+  return withAnonymizedView(deps.store, scopeRunIds(scope), anonymize, {}, async (view) => {
+    const result = await render({ ...deps, store: view.store }, { ...plain, target: view.target(req.target) }, false)
+    return anonymize.mapping ? { ...result, mapping: view.pseudonymizer.mapping() } : result
+  })
+}
+
+async function render(deps: ReportDeps, req: Omit<ParsedRenderRequest, 'anonymize'>, cacheable: boolean): Promise<RenderResult> {
   const db = deps.store.read
   const scope = parseScope(db, req.target)
   const t = resolveTemplate(req.template ?? (scope.kind === 'comparison' ? 'comparison' : 'full'), deps.templatesDir)
@@ -99,8 +113,8 @@ export async function renderReport(deps: ReportDeps, req: ParsedRenderRequest): 
   const baseName = req.baseName ?? 'report'
   const runIds = scopeRunIds(scope)
   const slot = JSON.stringify([scope.kind, req.target, t.id, t.path, req.format])
-  const key = cacheKey(db, { slot, runIds, templateFingerprint: t.fingerprint, options: [req.format, baseName, req.seed ?? null] })
-  if (req.cache) {
+  const key = cacheable ? cacheKey(db, { slot, runIds, templateFingerprint: t.fingerprint, options: [req.format, baseName, req.seed ?? null] }) : null
+  if (key && req.cache) {
     const hit = cacheGet(db, key)
     if (hit) return hit
   }
@@ -110,7 +124,7 @@ export async function renderReport(deps: ReportDeps, req: ParsedRenderRequest): 
     await printer?.warmUp(300)
     const model = applyTemplate(buildBody(db, scope, req.seed), t)
     const result: RenderResult = { ...(await renderModel(model, t, req.format, baseName, printer)), cached: false }
-    await deps.writes.run(() => cachePut(deps.store.write, key, slot, runIds, result))
+    if (key) await deps.writes.run(() => cachePut(deps.store.write, key, slot, runIds, result))
     return result
   } finally {
     await printer?.close()

@@ -17,6 +17,8 @@ export interface Store {
   read: Database.Database
   path: string
   schemaVersion: number
+  /** The native build the store was opened with, for other databases the core opens (anonymized copies). */
+  nativeBinding?: string
   close(): void
 }
 
@@ -39,6 +41,7 @@ export function openStore({ path, nativeBinding }: StoreOptions): Store {
     read,
     path,
     schemaVersion,
+    nativeBinding,
     close() {
       if (read !== write) read.close()
       write.close()

@@ -13,7 +13,10 @@ import { performanceMarkdown } from './report'
 
 class ToolError extends Error {}
 
-async function call<R extends RouteName>(core: Core, route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
+/** What the tools call: the core, or an anonymized view of it (`swarmscope mcp --anonymize`). */
+export type CoreCaller = Pick<Core, 'call'>
+
+async function call<R extends RouteName>(core: CoreCaller, route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
   const r = await core.call(route, input)
   if (!r.ok) throw new ToolError(r.error.message)
   return r.data
@@ -38,7 +41,7 @@ const run = z.string().min(1).default('latest').describe("a run id, or 'latest' 
 const top = z.number().int().min(1).max(100).default(5).describe('how many items to list')
 const readOnly = { readOnlyHint: true, openWorldHint: false }
 
-export function createMcpServer(core: Core): McpServer {
+export function createMcpServer(core: CoreCaller): McpServer {
   const server = new McpServer(
     { name: 'swarmscope', version: VERSION },
     { instructions: "Swarmscope profiles AI-agent runs (Claude Code sessions with subagents, claude-flow swarms, OpenTelemetry agents) stored on this machine. Start with list_runs; every other tool takes a run id or 'latest'." },

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { AnonymizeRequest, PseudonymMapping } from '../anonymize'
+import { RenderedFile } from './reports'
 import { RunSummary } from '../dto'
 
 /** The file extension of a Swarmscope bundle: a SQLite file holding selected runs and a manifest. */
@@ -26,14 +28,24 @@ export const bundleRoutes = {
     input: z.object({
       /** Run ids, or `latest`. */
       runIds: z.array(z.string().min(1)).min(1),
-      /** Where to write; must end in .swarmscope. */
-      out: BundlePath,
+      /** Where to write; must end in .swarmscope. Without it, the bundle comes back in `file` (to download). */
+      out: BundlePath.optional(),
       /** Include the runs' stored text (only runs imported with content 'redacted' or 'full' have any). */
       includeContent: z.boolean().optional(),
       /** Replace an existing file (the native save dialog has already asked). */
       overwrite: z.boolean().optional(),
+      /** A new bundle whose rows carry pseudonyms (ids consistent across tables, so it imports and analyses the same). */
+      anonymize: AnonymizeRequest.optional(),
     }),
-    output: z.object({ path: z.string(), bytes: z.number().int(), manifest: BundleManifest }),
+    output: z.object({
+      /** The file written; null when the bundle was returned in `file`. */
+      path: z.string().nullable(),
+      bytes: z.number().int(),
+      manifest: BundleManifest,
+      /** The bundle itself (base64) when no `out` was given. */
+      file: RenderedFile.optional(),
+      mapping: PseudonymMapping.optional(),
+    }),
     http: ['POST', '/bundles/export'],
   },
   'bundle.import': {

@@ -1,10 +1,13 @@
 import { z } from 'zod'
+import { AnonymizeRequest } from '../anonymize'
 import { ExportFormat, ExportResult } from '../integrations-dto'
 
 const options = {
   format: ExportFormat.default('ndjson'),
   /** CSV only: one row per span (default) or one per run. */
   csvTable: z.enum(['spans', 'runs']).default('spans'),
+  /** Pseudonyms for names and ids, free text redacted; numbers unchanged. */
+  anonymize: AnonymizeRequest.optional(),
 }
 
 export const exportRoutes = {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AnonymizeRequest, PseudonymMapping } from '../anonymize'
 import { ChartKind } from '../report-model'
 
 // Reports, charts and scheduled delivery. A rendered file crosses every transport the same way:
@@ -27,6 +28,8 @@ export const RenderResult = RenderedFile.extend({
   files: z.array(RenderedFile),
   /** True when the report came from the cache: the data it reads had not changed since. */
   cached: z.boolean(),
+  /** With `anonymize.mapping`: which pseudonym stands for which value. */
+  mapping: PseudonymMapping.optional(),
 })
 export type RenderResult = z.infer<typeof RenderResult>
 
@@ -40,6 +43,8 @@ export const RenderRequest = z.object({
   seed: z.coerce.number().int().optional(),
   /** false renders afresh and does not read the cache (the result is still stored). */
   cache: z.boolean().default(true),
+  /** Pseudonyms for names and ids, free text redacted; numbers unchanged. Such a report is never cached. */
+  anonymize: AnonymizeRequest.optional(),
 })
 export type RenderRequest = z.input<typeof RenderRequest>
 

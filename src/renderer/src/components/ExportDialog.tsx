@@ -3,7 +3,7 @@ import { useRoute } from '../lib/router'
 import { chartRegistry } from '../charts/registry'
 import { chartTheme } from '../charts/theme'
 import { hasRoute } from '../client/optional'
-import { FORMATS_FOR, runExport, type Format } from '../lib/export-actions'
+import { canAnonymize, FORMATS_FOR, runExport, type Format } from '../lib/export-actions'
 import { useCompare } from '../stores/compare'
 import { useExport, type ExportKind, type ExportTarget } from '../stores/export'
 import { useRunData } from '../stores/run-data'
@@ -11,7 +11,7 @@ import { useRuns } from '../stores/runs'
 import { useSettings } from '../stores/settings'
 import { Dialog } from './Dialog'
 
-const FORMAT_LABEL: Record<Format, string> = { pdf: 'PDF', png: 'PNG', svg: 'SVG', jpeg: 'JPEG', html: 'HTML', md: 'Markdown', json: 'JSON', csv: 'CSV', ndjson: 'NDJSON' }
+const FORMAT_LABEL: Record<Format, string> = { pdf: 'PDF', png: 'PNG', svg: 'SVG', jpeg: 'JPEG', html: 'HTML', md: 'Markdown', json: 'JSON', csv: 'CSV', ndjson: 'NDJSON', bundle: 'Bundle' }
 const KIND_LABEL: Record<ExportKind, string> = { chart: 'A chart', dashboard: 'The dashboard', run: 'A run report', comparison: 'A comparison report', runs: 'The selected runs' }
 
 /** What to export (a chart, the dashboard, a report) and how (format, size, page); the file downloads. */
@@ -23,6 +23,9 @@ export function ExportDialog() {
 
 function ExportForm({ initial }: { initial: ExportTarget }) {
   const close = useExport((s) => s.close)
+  const anonymize = useExport((s) => s.anonymize)
+  const setAnonymize = useExport((s) => s.setAnonymize)
+  const [salt, setSalt] = useState('')
   // A chart opened from a run screen belongs to that run: its dashboard and report are on offer too.
   const routeRunId = useRoute((s) => s.route.runId)
   const [target, setTarget] = useState({ ...initial, runId: initial.runId ?? routeRunId })
@@ -44,13 +47,15 @@ function ExportForm({ initial }: { initial: ExportTarget }) {
   const fmt = formats.includes(format) ? format : formats[0]
   const image = fmt === 'png' || fmt === 'jpeg' || fmt === 'svg'
   const pdfMissing = fmt === 'pdf' && !hasRoute('reports.render')
+  const anonymizable = canAnonymize(target.kind, fmt)
 
   const label = useMemo(() => (ref: string) => (ref.startsWith('group:') ? `group ${ref.slice(6)}` : (runs.find((r) => r.id === ref)?.name ?? ref)), [runs])
   const go = async () => {
     setBusy(true)
     setResult(null)
     try {
-      const name = await runExport(target, { format: fmt, ...size, ...page, theme: chartTheme(dark, scheme) }, {
+      const anon = anonymizable && anonymize ? { salt: salt.trim() || undefined } : undefined
+      const name = await runExport(target, { format: fmt, ...size, ...page, theme: chartTheme(dark, scheme), anonymize: anon }, {
         run: overview?.status === 'ready' ? overview.data.run : null,
         analysis: analysis?.status === 'ready' ? analysis.data : null,
         comparisons,
@@ -104,6 +109,17 @@ function ExportForm({ initial }: { initial: ExportTarget }) {
               <label><input type="checkbox" checked={page.landscape} onChange={(e) => setPage({ ...page, landscape: e.target.checked })} /> Landscape</label>
             </div>
           )}
+          {anonymizable && (
+            <div className="size-row">
+              <label title="Project, agent, run, session, host, group and tag names become pseudonyms such as agent-3f9a; free text is redacted; numbers stay exact">
+                <input type="checkbox" checked={anonymize} onChange={(e) => setAnonymize(e.target.checked)} data-testid="export-anonymize" /> Anonymize
+              </label>
+              {anonymize && (
+                <label>Salt <input value={salt} onChange={(e) => setSalt(e.target.value)} placeholder="optional: same salt, same pseudonyms" maxLength={200} data-testid="export-salt" /></label>
+              )}
+            </div>
+          )}
+          {fmt === 'bundle' && <p className="muted">A .swarmscope file: it opens in Swarmscope with the same numbers. Stored prompt text is not included.</p>}
           {pdfMissing && <p className="warn">PDF comes from the reports engine, which this build does not have yet. Export HTML and print it to PDF meanwhile.</p>}
         </fieldset>
         {result && <p className={result.ok ? 'ok' : 'error'} role="status" data-testid="export-result">{result.text}</p>}

@@ -15,14 +15,25 @@ import { comparisonMarkdown, htmlPage, runFacts, runMarkdown } from './report-te
 // this build has it; until then HTML, Markdown, JSON and CSV are written here, and PDF says
 // what it needs.
 
-export type Format = 'pdf' | 'png' | 'svg' | 'jpeg' | 'html' | 'md' | 'json' | 'csv' | 'ndjson'
+export type Format = 'pdf' | 'png' | 'svg' | 'jpeg' | 'html' | 'md' | 'json' | 'csv' | 'ndjson' | 'bundle'
 
 export const FORMATS_FOR: Record<ExportTarget['kind'], Format[]> = {
   chart: ['png', 'svg', 'jpeg', 'csv', 'json'],
   dashboard: ['png', 'jpeg', 'pdf', 'html', 'md', 'json', 'csv'],
-  run: ['pdf', 'html', 'md', 'json', 'csv'],
+  run: ['pdf', 'html', 'md', 'json', 'csv', 'bundle'],
   comparison: ['pdf', 'html', 'md', 'json', 'csv'],
-  runs: ['csv', 'json', 'ndjson'],
+  runs: ['csv', 'json', 'ndjson', 'bundle'],
+}
+
+/**
+ * Whether an export can be anonymized: the ones the core writes (reports, CSV/NDJSON exports,
+ * bundles). Pictures of charts and tables built from what is on screen carry the names shown.
+ */
+export function canAnonymize(kind: ExportTarget['kind'], f: Format): boolean {
+  if (kind === 'chart' || f === 'png' || f === 'jpeg' || f === 'svg') return false
+  if (kind === 'comparison') return f !== 'csv'
+  if (kind === 'runs') return f !== 'json'
+  return true
 }
 
 export interface ExportOptions {
@@ -33,6 +44,8 @@ export interface ExportOptions {
   pageSize: 'A4' | 'Letter'
   landscape: boolean
   theme: ChartTheme
+  /** Pseudonyms instead of names (see the README's "Anonymized export"); only where canAnonymize says so. */
+  anonymize?: { salt?: string }
 }
 
 export interface ExportContext {
@@ -45,9 +58,9 @@ export interface ExportContext {
 
 const MIME: Record<Format, string> = {
   pdf: 'application/pdf', png: 'image/png', svg: 'image/svg+xml', jpeg: 'image/jpeg', html: 'text/html', md: 'text/markdown',
-  json: 'application/json', csv: 'text/csv', ndjson: 'application/x-ndjson',
+  json: 'application/json', csv: 'text/csv', ndjson: 'application/x-ndjson', bundle: 'application/vnd.sqlite3',
 }
-const EXT: Record<Format, string> = { pdf: 'pdf', png: 'png', svg: 'svg', jpeg: 'jpg', html: 'html', md: 'md', json: 'json', csv: 'csv', ndjson: 'ndjson' }
+const EXT: Record<Format, string> = { pdf: 'pdf', png: 'png', svg: 'svg', jpeg: 'jpg', html: 'html', md: 'md', json: 'json', csv: 'csv', ndjson: 'ndjson', bundle: 'swarmscope' }
 
 interface Rendered {
   content: string
@@ -57,8 +70,11 @@ interface Rendered {
 
 /** The reports engine's rendering of a run or comparison, or null when this build has none. */
 async function fromReports(target: string, format: 'pdf' | 'html' | 'md' | 'json', o: ExportOptions): Promise<Blob | null> {
-  if (!hasRoute('reports.render')) return null
-  const res = await callIfPresent<Rendered>('reports.render', { target, format, pageSize: o.pageSize, landscape: o.landscape })
+  if (!hasRoute('reports.render')) {
+    if (o.anonymize) throw new Error('an anonymized report needs the reports engine (reports.render), which this build does not have')
+    return null
+  }
+  const res = await callIfPresent<Rendered>('reports.render', { target, format, pageSize: o.pageSize, landscape: o.landscape, anonymize: o.anonymize })
   if (!res.ok) throw new Error(res.error.message)
   return res.data.encoding === 'base64' ? base64ToBlob(res.data.content, res.data.mimeType) : new Blob([res.data.content], { type: res.data.mimeType })
 }
@@ -68,11 +84,19 @@ const text = (s: string, f: Format) => new Blob([s], { type: `${MIME[f]};charset
 /** Exports and downloads; returns the file name, or throws with a message for the dialog. */
 export async function runExport(t: ExportTarget, o: ExportOptions, ctx: ExportContext): Promise<string> {
   const f = o.format
-  const base = safeName(t.kind === 'comparison' ? `comparison-${ctx.label(t.baseline ?? '')}` : t.kind === 'runs' ? 'runs' : (ctx.run?.name ?? 'run'))
+  if (o.anonymize && !canAnonymize(t.kind, f)) throw new Error(`a ${f.toUpperCase()} of this cannot be anonymized; untick Anonymize or choose another format`)
+  // An anonymized file is not named after the run either.
+  const base = o.anonymize ? `anonymized-${t.kind}` : safeName(t.kind === 'comparison' ? `comparison-${ctx.label(t.baseline ?? '')}` : t.kind === 'runs' ? 'runs' : (ctx.run?.name ?? 'run'))
   const save = (blob: Blob, suffix = '') => {
     const name = `${base}${suffix}.${EXT[f]}`
     downloadBlob(blob, name)
     return name
+  }
+  if (f === 'bundle') {
+    const runIds = t.kind === 'runs' ? ctx.runs.map((r) => r.id) : [ctx.run?.id ?? t.runId ?? '']
+    const res = await client.call('bundle.export', { runIds, anonymize: o.anonymize })
+    if (!res.ok) throw new Error(res.error.message)
+    return save(base64ToBlob(res.data.file!.content, MIME.bundle))
   }
 
   if (t.kind === 'chart') {
@@ -87,8 +111,8 @@ export async function runExport(t: ExportTarget, o: ExportOptions, ctx: ExportCo
 
   if (t.kind === 'runs') {
     const chosen = ctx.runs
-    if (f === 'ndjson') {
-      const res = await client.call('export.runs', { runs: chosen.map((r) => r.id), format: 'ndjson' })
+    if (f === 'ndjson' || (f === 'csv' && o.anonymize)) {
+      const res = await client.call('export.runs', { runs: chosen.map((r) => r.id), format: f, csvTable: 'runs', anonymize: o.anonymize })
       if (!res.ok) throw new Error(res.error.message)
       return save(text(res.data.content, f))
     }
@@ -126,8 +150,10 @@ export async function runExport(t: ExportTarget, o: ExportOptions, ctx: ExportCo
   if (f === 'pdf') throw new Error('PDF needs the reports engine (reports.render), which this build does not have yet; export HTML and print it instead')
   if (f === 'json') return save(text(JSON.stringify({ run, analysis: ctx.analysis }, null, 2), f), '-report')
   if (f === 'csv') {
-    const res = await client.call('export.run', { id: run.id, format: 'csv' })
+    // export.run is a GET: an anonymize request travels in the body of export.runs.
+    const res = o.anonymize ? await client.call('export.runs', { runs: [run.id], format: 'csv', anonymize: o.anonymize }) : await client.call('export.run', { id: run.id, format: 'csv' })
     if (res.ok) return save(text(res.data.content, f), '-spans')
+    if (o.anonymize) throw new Error(res.error.message)
     return save(text(toCsv(['figure', 'value'], runFacts(run)), f), '-summary')
   }
   const md = runMarkdown(run, ctx.analysis)

@@ -9,7 +9,7 @@ export function RunHeader({ run, view, children }: { run: RunSummary; view: 'das
       <div>
         <h1 data-testid="run-title">{run.name}</h1>
         <p className="muted">
-          {run.id} · {run.source}{run.group ? ` · group ${run.group}` : ''} · started {run.startedAt?.replace('T', ' ').slice(0, 19) ?? '—'} UTC · content kept: {run.contentPolicy}
+          {run.id} · {run.source}{run.group ? ` · group ${run.group}` : ''} · started {run.startedAt?.replace('T', ' ').slice(0, 19) ?? '—'} UTC · <span data-testid="run-content-policy" title="What text this run's import kept: none (numbers only), redacted or full">content kept: {run.contentPolicy}</span>
           {run.reportedCostUsd !== null ? ` · reported cost ${usd(run.reportedCostUsd)}` : ''}
         </p>
         {run.unpricedModels.length > 0 && <p className="warn">Not priced (unknown models): {run.unpricedModels.join(', ')}</p>}

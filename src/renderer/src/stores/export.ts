@@ -17,12 +17,17 @@ export interface ExportTarget {
 
 interface ExportState {
   target: ExportTarget | null
+  /** The Anonymize box: kept ticked for the session once ticked, so a second export is not shared by mistake. */
+  anonymize: boolean
   open(t: ExportTarget): void
   close(): void
+  setAnonymize(on: boolean): void
 }
 
 export const useExport = create<ExportState>((set) => ({
   target: null,
+  anonymize: false,
   open: (target) => set({ target }),
   close: () => set({ target: null }),
+  setAnonymize: (anonymize) => set({ anonymize }),
 }))

@@ -5,6 +5,7 @@ import type { LiveHealth } from '../../../../shared/live-dto'
 import { client } from '../../client'
 import { SCHEMES, useSettings, type SchemeId, type ThemeMode } from '../../stores/settings'
 import { PricingSettings } from './PricingSettings'
+import { PrivacySettings } from './PrivacySettings'
 
 const THEMES: { id: ThemeMode; label: string }[] = [
   { id: 'system', label: 'Follow the system' },
@@ -55,7 +56,7 @@ export function SettingsScreen() {
             <dt>Schema version</dt><dd>{health?.schemaVersion ?? '…'}</dd>
             <dt>Swarmscope</dt><dd>{health?.version ?? '…'}</dd>
           </dl>
-          <p className="muted">To keep the data elsewhere, start Swarmscope with <code>--db PATH</code>, <code>SWARMSCOPE_DB</code> or <code>SWARMSCOPE_DATA_DIR</code>. Text of prompts and tool calls is not stored unless an import asks for it.</p>
+          <p className="muted">To keep the data elsewhere, start Swarmscope with <code>--db PATH</code>, <code>SWARMSCOPE_DB</code> or <code>SWARMSCOPE_DATA_DIR</code>. Text of prompts and tool calls is stored only as chosen under What imports keep.</p>
           <h3>Sampling of live data</h3>
           {live ? (
             <dl className="facts" data-testid="sampling">
@@ -80,6 +81,10 @@ export function SettingsScreen() {
             <ul className="locations">{sources.locations.map((l) => <li key={l.path}><code>{l.path}</code> — {l.name}{l.exists ? ` (${l.entries ?? 0} entries)` : ' (not on this machine)'}</li>)}</ul>
           </>
         )}
+      </section>
+      <section className="panel">
+        <h3>What imports keep</h3>
+        <PrivacySettings />
       </section>
       <section className="panel">
         <h3>Pricing overrides</h3>
