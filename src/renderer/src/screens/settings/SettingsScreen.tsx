@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react'
 import type { Health } from '../../../../shared/dto'
 import type { Sources } from '../../../../shared/integrations-dto'
-import type { LiveHealth } from '../../../../shared/live-dto'
 import { client } from '../../client'
 import { SCHEMES, useSettings, type SchemeId, type ThemeMode } from '../../stores/settings'
+import { LiveSettings } from './LiveSettings'
 import { PricingSettings } from './PricingSettings'
 import { PrivacySettings } from './PrivacySettings'
 
@@ -16,11 +16,9 @@ const THEMES: { id: ThemeMode; label: string }[] = [
 export function SettingsScreen() {
   const { theme, scheme, setTheme, setScheme } = useSettings()
   const [health, setHealth] = useState<Health | null>(null)
-  const [live, setLive] = useState<LiveHealth | null>(null)
   const [sources, setSources] = useState<Sources | null>(null)
   useEffect(() => {
     void client.call('system.health', {}).then((r) => r.ok && setHealth(r.data))
-    void client.call('live.health', {}).then((r) => r.ok && setLive(r.data))
     void client.call('sources.list', {}).then((r) => r.ok && setSources(r.data))
   }, [])
 
@@ -57,24 +55,11 @@ export function SettingsScreen() {
             <dt>Swarmscope</dt><dd>{health?.version ?? '…'}</dd>
           </dl>
           <p className="muted">To keep the data elsewhere, start Swarmscope with <code>--db PATH</code>, <code>SWARMSCOPE_DB</code> or <code>SWARMSCOPE_DATA_DIR</code>. Text of prompts and tool calls is stored only as chosen under What imports keep.</p>
-          <h3>Sampling of live data</h3>
-          {live ? (
-            <dl className="facts" data-testid="sampling">
-              <dt>Rate in force</dt><dd>{(100 * live.sampling.rate).toFixed(0)} % (configured {(100 * live.sampling.baseRate).toFixed(0)} %)</dd>
-              <dt>Budget</dt><dd>{live.sampling.budgetPerSec === null ? 'off' : `${live.sampling.budgetPerSec} records/s`}</dd>
-              <dt>Always kept</dt><dd>errors, and spans of at least {live.sampling.slowMs} ms</dd>
-            </dl>
-          ) : <p className="muted">Live collection is not available in this build.</p>}
         </section>
       </div>
       <section className="panel">
-        <h3>Live sources</h3>
-        {live && live.sources.length > 0 ? (
-          <table className="agents" data-testid="live-sources-table">
-            <thead><tr><th>Source</th><th>Kind</th><th>State</th><th>Received</th><th>Written</th><th>Dropped</th><th>Last error</th></tr></thead>
-            <tbody>{live.sources.map((s) => <tr key={s.id}><td>{s.label}</td><td>{s.kind}</td><td>{s.state}</td><td>{s.received}</td><td>{s.written}</td><td>{s.dropped}</td><td>{s.lastError?.message ?? ''}</td></tr>)}</tbody>
-          </table>
-        ) : <p className="muted">No live source is running. Claude Code hooks post to this host with <code>swarmscope hook</code>; OTLP exporters and claude-flow swarms are read by <code>swarmscope serve</code> when configured.</p>}
+        <h3>Live collection</h3>
+        <LiveSettings />
         {sources && (
           <>
             <h3>Where your agents write their logs</h3>
