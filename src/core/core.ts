@@ -27,6 +27,8 @@ export interface Core {
   call<R extends RouteName>(route: R, input: RouteInput<R>): Promise<Result<RouteOutput<R>>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
   readonly dbPath: string
+  /** The better-sqlite3 build the store was opened with (Electron's own): another store on the same file needs it too. */
+  readonly nativeBinding?: string
   /** Live collection: sources register here and their records reach the store (see src/core/live). */
   readonly live: LiveHub
   close(): void
@@ -77,6 +79,7 @@ export function createCoreOnStore(store: Store): Core {
 
   return {
     dbPath: store.path,
+    nativeBinding: store.nativeBinding,
     live,
     async call(route, input) {
       const def = routes[route]

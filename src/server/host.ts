@@ -17,6 +17,8 @@ export interface HostOptions {
   port?: number
   /** The built renderer (out/renderer); without it the host serves the API only. */
   rendererDir?: string
+  /** MCP at /mcp answers under pseudonyms whatever privacy.anonymizeMcp says (`serve --mcp-anonymize`). */
+  mcpAnonymize?: boolean
 }
 
 export interface Host {
@@ -60,7 +62,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const { core, token } = opts
   const uploads = new UploadArea(core)
   // OpenAPI document, Prometheus /metrics, MCP at /mcp, alert rules on runs.changed.
-  const integrations = attachIntegrations(core)
+  const integrations = attachIntegrations(core, { mcpAnonymize: opts.mcpAnonymize })
   let port = 0
   const hasUi = opts.rendererDir !== undefined && existsSync(`${opts.rendererDir}/index.html`)
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Core } from '../core'
+import type { AnonymizedCore } from '../core/privacy/mirror'
 import { loadConfig } from '../core/config/file'
 import { fireAlerts } from '../core/alerts/engine'
 import { evaluateCollectorDrops } from '../core/alerts/rules'
@@ -17,10 +18,21 @@ export interface Integrations {
  * metrics, the MCP endpoint, and alert rules evaluated as runs change. The host calls `handle`
  * after its token and Host/Origin checks, so all of it is as protected as the API.
  */
-export function attachIntegrations(core: Core, opts: { alertPollMs?: number } = {}): Integrations {
+export function attachIntegrations(core: Core, opts: { alertPollMs?: number; mcpAnonymize?: boolean } = {}): Integrations {
   // The MCP SDK and prom-client load on first use: every CLI command starts this module, few serve MCP.
   let metrics: ReturnType<typeof loadMetrics> | null = null
   const loadMetrics = () => import('./metrics').then((m) => m.createMetrics(core))
+
+  // MCP under pseudonyms when `serve --mcp-anonymize` or the privacy.anonymizeMcp setting says so
+  // (read at every request: turning it on needs no restart; a broken config.json fails the request
+  // rather than answer with names). One view for the host's life: one salt, so the pseudonyms an
+  // agent was given still name the same runs in its follow-up requests.
+  let mirror: AnonymizedCore | null = null
+  const mcpCore = async (): Promise<Pick<Core, 'call'>> => {
+    if (!opts.mcpAnonymize && !loadConfig(core.dbPath).privacy.anonymizeMcp) return core
+    const { createAnonymizedCore } = await import('../core/privacy/mirror')
+    return (mirror ??= createAnonymizedCore(core, {}, { nativeBinding: core.nativeBinding }))
+  }
 
   // Alerts: evaluated when runs change (imports, live collection), delivered in the background.
   // Live runs change every second; their ids are gathered and checked at most every few seconds.
@@ -76,7 +88,7 @@ export function attachIntegrations(core: Core, opts: { alertPollMs?: number } = 
       }
       if (url.pathname === '/mcp') {
         const { handleMcpRequest } = await import('./mcp/http')
-        await handleMcpRequest(core, req, res)
+        await handleMcpRequest(await mcpCore(), req, res)
         return true
       }
       return false
@@ -85,6 +97,7 @@ export function attachIntegrations(core: Core, opts: { alertPollMs?: number } = 
       unsubscribe()
       if (timer) clearTimeout(timer)
       if (poll) clearInterval(poll)
+      mirror?.close()
     },
   }
 }

@@ -69,8 +69,18 @@ export const AppConfig = z.object({
       recentRuns: z.number().int().min(0).max(500).default(20),
     })
     .prefault({}),
-  /** What text an import keeps when it does not say (`import --content` overrides it): none, redacted or full. */
-  privacy: z.object({ contentPolicy: z.enum(['none', 'redacted', 'full']).default('none') }).prefault({}),
+  privacy: z
+    .object({
+      /** What text an import keeps when it does not say (`import --content` overrides it): none, redacted or full. */
+      contentPolicy: z.enum(['none', 'redacted', 'full']).default('none'),
+      /**
+       * MCP at /mcp on the local host (`swarmscope serve`, the app) answers under pseudonyms, one
+       * salt per host process (like `swarmscope mcp --anonymize`). Read at every MCP request, so
+       * it applies without a restart; `serve --mcp-anonymize` turns it on for one process.
+       */
+      anonymizeMcp: z.boolean().default(false),
+    })
+    .prefault({}),
   server: z.object({ port: z.number().int().min(0).max(65535).default(7420) }).prefault({}),
   /**
    * Live collection in the app and `swarmscope serve` (serve's flags win over these for one run).

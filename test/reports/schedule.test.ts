@@ -1,47 +1,15 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
-import { SMTPServer } from 'smtp-server'
 import { describe, expect, it } from 'vitest'
 import { createCore } from '../../src/core'
 import { tempDir } from '../helpers/temp'
 import { writeRunFile } from './fixture'
 import { cliOk } from './helpers'
+import { attachments, smtpServer } from './smtp'
 
 const BIN = new URL('../../bin/swarmscope.mjs', import.meta.url).pathname
-
-/** A real SMTP server on a free port that keeps every message it is given. */
-async function smtpServer() {
-  const messages: Buffer[] = []
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        messages.push(Buffer.concat(chunks))
-        done()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { messages, port: (server.server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
-
-/** The attachments of a multipart MIME message, decoded. */
-function attachments(raw: string): { filename: string; type: string; bytes: Buffer }[] {
-  const boundary = /boundary="?([^";\r\n]+)"?/.exec(raw)?.[1]
-  if (!boundary) throw new Error('not a multipart message')
-  return raw.split(`--${boundary}`).flatMap((part) => {
-    const [head, ...body] = part.split('\r\n\r\n')
-    if (!/Content-Disposition: attachment/i.test(head)) return []
-    return [{ filename: /filename="?([^";\r\n]+)"?/.exec(head)?.[1] ?? '', type: /Content-Type: ([^;\r\n]+)/i.exec(head)?.[1] ?? '', bytes: Buffer.from(body.join('\r\n\r\n').replace(/\s+/g, ''), 'base64') }]
-  })
-}
 
 async function until<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
   const end = Date.now() + ms

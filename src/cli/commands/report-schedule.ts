@@ -1,14 +1,16 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { Schedule } from '../../shared/routes/reports'
+import { addAnonymizeOptions, anonymizeRequest, type AnonymizeFlags } from '../anonymize-options'
 import { call, CliError, openCore, printJson, type GlobalOptions } from '../context'
 import { table } from '../format'
 
 // `swarmscope report schedule …`: reports made on a cron schedule by `swarmscope serve`,
 // written into a folder and/or emailed. Options shared with `report` (--template, --format)
-// are parsed by the parent command, so they are read with optsWithGlobals.
+// (and --anonymize with its companions) are parsed by the parent command, so they are read with
+// optsWithGlobals.
 
-type Opts = GlobalOptions & { name?: string; cron?: string; timezone?: string; template?: string; format?: string; outDir?: string; email?: string[]; smtp?: string; from?: string }
+type Opts = GlobalOptions & AnonymizeFlags & { name?: string; cron?: string; timezone?: string; template?: string; format?: string; outDir?: string; email?: string[]; smtp?: string; from?: string }
 
 async function withCore<T>(cmd: Command, work: (core: ReturnType<typeof openCore>, opts: Opts) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals<Opts>()
@@ -22,7 +24,15 @@ async function withCore<T>(cmd: Command, work: (core: ReturnType<typeof openCore
 
 const collect = (v: string, acc: string[] = []) => [...acc, ...v.split(',').map((s) => s.trim()).filter(Boolean)]
 
-const describe = (s: Schedule) => [s.id, s.name, s.cron + (s.timezone ? ` (${s.timezone})` : ''), s.target, `${s.template ?? 'default'} / ${s.format}`, [s.outDir, ...s.emailTo].filter(Boolean).join(', '), s.nextRunAt?.slice(0, 19).replace('T', ' ') ?? '—', String(s.missed)]
+const anonymized = (a: Schedule['anonymize']) => (!a ? 'no' : a.salt === 'fixed' ? 'yes, fixed salt' : 'yes, new salt each time')
+
+const describe = (s: Schedule) => [s.id, s.name, s.cron + (s.timezone ? ` (${s.timezone})` : ''), s.target, `${s.template ?? 'default'} / ${s.format}`, anonymized(s.anonymize), [s.outDir, ...s.emailTo].filter(Boolean).join(', '), s.nextRunAt?.slice(0, 19).replace('T', ' ') ?? '—', String(s.missed)]
+
+/** --anonymize for a schedule: no --mapping, as no one is there to keep a new mapping at every delivery. */
+function scheduleAnonymize(o: Opts) {
+  if (o.mapping !== undefined) throw new CliError('--mapping does not apply to schedules; pass --salt S to get the same pseudonyms in every delivery', 2)
+  return anonymizeRequest(o)
+}
 
 export function registerReportSchedule(report: Command): void {
   const schedule = report
@@ -33,10 +43,11 @@ Examples:
   swarmscope report schedule add latest --name daily --cron "0 8 * * 1-5" --format pdf --out-dir ~/reports
   swarmscope report schedule add group:nightly --name weekly --cron "0 9 * * 1" --template executive \\
       --email team@example.com --smtp smtp://user:pass@mail.example.com:587
+  swarmscope report schedule add group:nightly --name shared --cron "0 9 * * 1" --anonymize --salt team-q3 --out-dir ~/shared
   swarmscope report schedule list
   swarmscope report schedule history --json`)
 
-  schedule
+  addAnonymizeOptions(schedule
     .command('add')
     .description('add a schedule')
     .argument('<target>', "run id or 'latest', group:NAME, or baseline..candidate")
@@ -48,16 +59,18 @@ Examples:
     .option('--out-dir <dir>', 'write each report into this folder')
     .option('--email <addresses>', 'email the report to these addresses (comma-separated, repeatable)', collect)
     .option('--smtp <url>', 'smtp(s)://user:pass@host:port (default: $SWARMSCOPE_SMTP_URL when sending)')
-    .option('--from <address>', 'sender address (default: $SWARMSCOPE_SMTP_FROM or swarmscope@localhost)')
+    .option('--from <address>', 'sender address (default: $SWARMSCOPE_SMTP_FROM or swarmscope@localhost)'), { mapping: false })
     .addHelpText('after', '\nExample:\n  swarmscope report schedule add group:nightly --name weekly --cron "0 9 * * 1" --timezone Europe/Berlin --out-dir ~/reports')
     .action((target: string, _o: unknown, cmd: Command) =>
       withCore(cmd, async (core, o) => {
+        const anonymize = scheduleAnonymize(o)
         const s = await call(core, 'reports.schedules.add', {
+          anonymize: anonymize && { salt: anonymize.salt, keepGroups: anonymize.keepGroups, keepTags: anonymize.keepTags },
           name: o.name as string, cron: o.cron as string, timezone: o.timezone, target, template: o.template,
           format: (o.format ?? 'pdf') as 'pdf', outDir: o.outDir ? resolve(o.outDir) : undefined, emailTo: o.email ?? [], smtpUrl: o.smtp, emailFrom: o.from,
         })
         if (o.json) return printJson(s)
-        console.log(`added schedule ${s.id} "${s.name}"; next run ${s.nextRunAt ?? 'never'} (made while \`swarmscope serve\` runs)`)
+        console.log(`added ${s.anonymize ? 'anonymized ' : ''}schedule ${s.id} "${s.name}"; next run ${s.nextRunAt ?? 'never'} (made while \`swarmscope serve\` runs)`)
       }),
     )
 
@@ -69,7 +82,7 @@ Examples:
         const list = await call(core, 'reports.schedules.list', {})
         if (o.json) return printJson(list)
         if (list.length === 0) return console.log('No report schedules. Add one: swarmscope report schedule add --help')
-        console.log(table([['id', 'name', 'cron', 'target', 'template / format', 'delivers to', 'next run (UTC)', 'missed'], ...list.map(describe)]))
+        console.log(table([['id', 'name', 'cron', 'target', 'template / format', 'anonymized', 'delivers to', 'next run (UTC)', 'missed'], ...list.map(describe)]))
       }),
     )
 

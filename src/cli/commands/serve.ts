@@ -29,8 +29,9 @@ export function registerServe(program: Command): void {
     .description('run the local host: the Swarmscope UI and API in any browser, on 127.0.0.1 with a token')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '7420')
     .option('--no-open', 'do not open a browser')
-    .addHelpText('after', '\nExample:\n  SWARMSCOPE_TOKEN=secret swarmscope serve --port 7420 --no-open')
-    .action(async (o: { port: string; open: boolean }, cmd: Command) => {
+    .option('--mcp-anonymize', 'MCP at /mcp answers under pseudonyms, one salt while serve runs (default: the privacy.anonymizeMcp setting)')
+    .addHelpText('after', '\nExamples:\n  SWARMSCOPE_TOKEN=secret swarmscope serve --port 7420 --no-open\n  swarmscope serve --mcp-anonymize   # agents asking over /mcp see run-8fb5, agent-3f9a, never the names')
+    .action(async (o: { port: string; open: boolean; mcpAnonymize?: boolean }, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
       const port = Number(o.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, got "${o.port}"`, 2)
@@ -38,12 +39,13 @@ export function registerServe(program: Command): void {
       if (!existsSync(`${rendererDir}/index.html`)) console.error(`note: the UI is not built (${rendererDir}); run \`npm run build\`. Serving the API only.`)
       const core = openCore(opts)
       const token = newToken()
-      const host = await startHost({ core, token, port, rendererDir }).catch((e: NodeJS.ErrnoException) => {
+      const host = await startHost({ core, token, port, rendererDir, mcpAnonymize: o.mcpAnonymize }).catch((e: NodeJS.ErrnoException) => {
         core.close()
         throw new CliError(e.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port 0 for a free one` : e.message)
       })
       console.log(`Swarmscope is running at ${host.url}`)
       console.log(`data: ${core.dbPath}`)
+      if (o.mcpAnonymize) console.log('MCP at /mcp answers under pseudonyms')
       // Live collection: OTLP receiver, folder tails, claude-flow connectors, hook spool (--help lists the options).
       const live = await startLive(core, { token, hostPort: host.port }, cmd)
       startReportScheduler(core) // scheduled reports (swarmscope report schedule …) are made while serve runs

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import type { Core } from '../../core'
-import { createMcpServer } from './tools'
+import { createMcpServer, type CoreCaller } from './tools'
 
 const MAX_BODY = 4 * 1024 * 1024
 
@@ -24,9 +23,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 /**
  * MCP over streamable HTTP at /mcp, stateless: each request gets its own server and transport,
  * so nothing is kept between requests and any number of clients can call. The host has checked
- * the token, Host and Origin before this runs.
+ * the token, Host and Origin before this runs. `core` is the real core, or the host's anonymized
+ * view of it (privacy.anonymizeMcp, `serve --mcp-anonymize`).
  */
-export async function handleMcpRequest(core: Core, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleMcpRequest(core: CoreCaller, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = req.method === 'POST' ? await readBody(req) : undefined
   const server = createMcpServer(core)
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })

@@ -98,10 +98,16 @@ export const ScheduleSpec = z.object({
   /** smtp(s)://user:pass@host:port; without it, SWARMSCOPE_SMTP_URL at delivery time. */
   smtpUrl: z.string().regex(/^smtps?:\/\//).optional(),
   emailFrom: z.string().max(200).optional(),
+  /**
+   * Deliver every report under pseudonyms (as `reports.render`'s `anonymize`). With a salt each
+   * delivery uses the same pseudonyms, so weekly reports can be compared; without one each
+   * delivery draws a fresh salt. No mapping: nobody is there to keep it.
+   */
+  anonymize: AnonymizeRequest.omit({ mapping: true }).optional(),
 })
 export type ScheduleSpec = z.input<typeof ScheduleSpec>
 
-export const Schedule = ScheduleSpec.omit({ smtpUrl: true }).extend({
+export const Schedule = ScheduleSpec.omit({ smtpUrl: true, anonymize: true }).extend({
   id: z.string(),
   emailTo: z.array(z.string()),
   format: ReportFormat,
@@ -112,6 +118,8 @@ export const Schedule = ScheduleSpec.omit({ smtpUrl: true }).extend({
   checkedUntil: z.string(),
   nextRunAt: z.string().nullable(),
   missed: z.number(),
+  /** Null for plain reports. The salt itself is not shown (like the SMTP password): only whether one is fixed. */
+  anonymize: z.object({ salt: z.enum(['fixed', 'per-delivery']), keepGroups: z.boolean(), keepTags: z.boolean() }).nullable(),
 })
 export type Schedule = z.infer<typeof Schedule>
 

@@ -34,7 +34,8 @@ export async function emailReport(s: ScheduleRow, fileName: string, r: RenderRes
       from: s.email_from ?? env.SWARMSCOPE_SMTP_FROM ?? 'Swarmscope <swarmscope@localhost>',
       to,
       subject: `Swarmscope report: ${s.name}`,
-      text: `The scheduled report "${s.name}" (${s.target}, due ${dueAt.toISOString()}) is attached as ${fileName}.\n`,
+      // The target names a real run or group: an anonymized report's email must not say it.
+      text: `The scheduled report "${s.name}" (${s.anonymize ? 'anonymized' : s.target}, due ${dueAt.toISOString()}) is attached as ${fileName}.\n`,
       attachments: [
         { filename: fileName, content: bytesOf(r), contentType: r.mimeType },
         ...r.files.map((f) => ({ filename: f.name.split('/').pop() as string, content: bytesOf(f), contentType: f.mimeType })),

@@ -1,7 +1,7 @@
 import type { ScheduleRun } from '../../../shared/routes/reports'
 import { renderReport, type ReportDeps } from '../render'
 import { emailReport, writeReport } from './deliver'
-import { claim, cronOf, getScheduleRow, recordRun, type ScheduleRow } from './store'
+import { anonymizeOf, claim, cronOf, getScheduleRow, recordRun, type ScheduleRow } from './store'
 
 // The scheduler's decisions, one pass at a time (the serve loop calls tick every second):
 // each schedule's occurrences since checked_until are either delivered (the latest one, if it
@@ -42,7 +42,8 @@ export async function deliverOccurrence(deps: SchedulerDeps, row: ScheduleRow, d
   let emailed: string[] = []
   try {
     const baseName = `${slug(row.name)}-${stamp(dueAt)}`
-    const r = await renderReport(deps, { target: row.target, template: row.template ?? undefined, format: row.format, baseName, cache: true })
+    // An anonymized schedule renders from a pseudonymized copy each time (never cached), under its fixed salt or a fresh one.
+    const r = await renderReport(deps, { target: row.target, template: row.template ?? undefined, format: row.format, baseName, cache: true, anonymize: anonymizeOf(row) })
     if (row.out_dir) file = writeReport(row.out_dir, baseName, r)
     emailed = await emailReport(row, `${baseName}.${r.format}`, r, new Date(dueAt), deps.env)
     return await deps.writes.run(() => recordRun(deps.store.write, { scheduleId: row.id, dueAt, ranAt: now(), status: 'ok', file, emailedTo: emailed, message: null }))

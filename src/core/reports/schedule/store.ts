@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { Cron } from 'croner'
+import type { AnonymizeRequest } from '../../../shared/anonymize'
 import type { Schedule, ScheduleRun, ScheduleSpec } from '../../../shared/routes/reports'
 import { CoreError } from '../../../shared/result'
 
-// Scheduled reports in the store (migration 0003). A schedule's `checked_until` says up to when
-// its occurrences have been dealt with; everything after it is still to run, or was missed.
+// Scheduled reports in the store (migration 0003; 0006 added `anonymize`). A schedule's
+// `checked_until` says up to when its occurrences have been dealt with; everything after it is
+// still to run, or was missed.
 
 export interface ScheduleRow {
   id: string
@@ -21,7 +23,12 @@ export interface ScheduleRow {
   email_from: string | null
   created_at: number
   checked_until: number
+  /** JSON { salt?, keepGroups?, keepTags? } of an anonymized schedule; null for a plain one. */
+  anonymize: string | null
 }
+
+/** What an anonymized schedule asks of every delivery; undefined for a plain one. */
+export const anonymizeOf = (r: ScheduleRow): AnonymizeRequest | undefined => (r.anonymize ? (JSON.parse(r.anonymize) as AnonymizeRequest) : undefined)
 
 /** The pattern as an evaluator only: no callback, so croner starts no timer of its own. */
 export function cronOf(pattern: string, timezone: string | null): Cron {
@@ -37,11 +44,13 @@ const iso = (ms: number) => new Date(ms).toISOString()
 
 function toSchedule(db: Database, r: ScheduleRow, now: number): Schedule {
   const next = cronOf(r.cron, r.timezone).nextRun(new Date(Math.max(now, r.checked_until)))
+  const a = anonymizeOf(r)
   const missed = (db.prepare("SELECT COUNT(*) FROM report_schedule_runs WHERE schedule_id = ? AND status = 'missed'").pluck().get(r.id) as number)
   return {
     id: r.id, name: r.name, cron: r.cron, target: r.target, format: r.format, emailTo: JSON.parse(r.email_to) as string[],
     ...(r.timezone ? { timezone: r.timezone } : {}), ...(r.template ? { template: r.template } : {}), ...(r.out_dir ? { outDir: r.out_dir } : {}), ...(r.email_from ? { emailFrom: r.email_from } : {}),
     smtp: r.smtp_url ? maskPassword(r.smtp_url) : null, createdAt: iso(r.created_at), checkedUntil: iso(r.checked_until), nextRunAt: next ? next.toISOString() : null, missed,
+    anonymize: a ? { salt: a.salt ? 'fixed' : 'per-delivery', keepGroups: a.keepGroups === true, keepTags: a.keepTags === true } : null,
   }
 }
 
@@ -55,10 +64,11 @@ export function addSchedule(db: Database, spec: Required<Pick<ScheduleSpec, 'for
   cronOf(spec.cron, spec.timezone ?? null)
   if (!spec.outDir && spec.emailTo.length === 0) throw new CoreError('bad_request', 'a schedule needs a folder to write into (outDir) or addresses to email (emailTo), or both')
   const id = `sch_${randomBytes(5).toString('hex')}`
-  db.prepare(`INSERT INTO report_schedules (id, name, cron, timezone, target, template, format, out_dir, email_to, smtp_url, email_from, created_at, checked_until)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+  db.prepare(`INSERT INTO report_schedules (id, name, cron, timezone, target, template, format, out_dir, email_to, smtp_url, email_from, created_at, checked_until, anonymize)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     id, spec.name, spec.cron, spec.timezone ?? null, spec.target, spec.template ?? null, spec.format, spec.outDir ?? null,
     JSON.stringify(spec.emailTo), spec.smtpUrl ?? null, spec.emailFrom ?? null, now, now,
+    spec.anonymize ? JSON.stringify(spec.anonymize) : null,
   )
   return toSchedule(db, getScheduleRow(db, id), now)
 }
