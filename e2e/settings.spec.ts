@@ -58,6 +58,12 @@ test('settings: the content policy is chosen, saved to config.json, and recorded
   await page.reload()
   await expect(page.getByTestId('content-policy-redacted')).toBeChecked()
 
+  // MCP answers under pseudonyms: one tick, saved at once (the host reads it at each request).
+  await page.getByTestId('anonymize-mcp').check()
+  await expect.poll(() => (JSON.parse(readFileSync(configFile, 'utf8')) as { privacy: { anonymizeMcp: boolean } }).privacy.anonymizeMcp).toBe(true)
+  await page.reload()
+  await expect(page.getByTestId('anonymize-mcp')).toBeChecked()
+
   // A dropped file is imported under the policy in force, and its run says so.
   await importItems(page, [{ name: 'p.ndjson', text: generateSwarm({ runId: 'policy-run', seed: 4, subagents: 1, callsPerAgent: 4 }).ndjson }], 1)
   await page.goto(`${host.url}#/run/policy-run`)

@@ -11,9 +11,28 @@ const POLICIES: { id: ContentPolicy; label: string; note: string }[] = [
 /** The content policy of imports that do not choose one (privacy.contentPolicy in config.json). */
 export function PrivacySettings() {
   const [policy, setPolicy] = useState<ContentPolicy | null>(null)
+  const [mcpAnonymous, setMcpAnonymous] = useState(false)
   const [saved, setSaved] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  useEffect(() => void client.call('config.get', {}).then((r) => (r.ok ? setPolicy(r.data.config.privacy.contentPolicy) : setError(r.error.message))), [])
+  useEffect(
+    () =>
+      void client.call('config.get', {}).then((r) => {
+        if (!r.ok) return setError(r.error.message)
+        setPolicy(r.data.config.privacy.contentPolicy)
+        setMcpAnonymous(r.data.config.privacy.anonymizeMcp)
+      }),
+    [],
+  )
+  const setMcp = async (on: boolean) => {
+    setMcpAnonymous(on)
+    const res = await client.call('config.set', { values: { 'privacy.anonymizeMcp': on } })
+    if (!res.ok) {
+      setMcpAnonymous(!on)
+      return setError(res.error.message)
+    }
+    setError(null)
+    setSaved(res.data.path ? `Saved to ${res.data.path}` : 'Saved for this session (the database is in memory)')
+  }
   const choose = async (next: ContentPolicy) => {
     const before = policy
     setPolicy(next)
@@ -41,6 +60,10 @@ export function PrivacySettings() {
       </div>
       {policy === 'full' && <p className="warn" data-testid="content-policy-warning">Full text keeps prompts and source code unredacted on this machine. Reports and exports never include it, a bundle only when asked (<code>swarmscope bundle export --content</code>); deleting a run removes it from the file.</p>}
       <p className="muted">Applies to imports that do not choose (<code>swarmscope import --content</code> still wins). Each run keeps the policy it was imported under; it is shown in the run&apos;s header.</p>
+      <label className={mcpAnonymous ? 'choice on' : 'choice'}>
+        <input type="checkbox" checked={mcpAnonymous} onChange={(e) => void setMcp(e.target.checked)} data-testid="anonymize-mcp" />
+        Agents asking over MCP (<code>/mcp</code> of this app or host) get pseudonyms instead of run, agent, project and host names
+      </label>
       {saved && <p className="muted" role="status" data-testid="content-policy-saved">{saved}</p>}
       {error && <p className="error">{error}</p>}
     </div>
