@@ -64,6 +64,24 @@ test('the run dashboard of a generated swarm: figures, all eight chart types, la
   await expect(firstInsight.locator('table.evidence tr').first()).toBeVisible()
   await screenshots(page, 'dashboard')
 
+  // Insights are also drawn on the charts. The costliest model's slice stands out with its insight's
+  // rank; clicking it (at six o'clock: the slice holds most of the cost) opens that insight.
+  const modelInsight = page.locator('[data-testid="insight"][data-kind="cost-share-model"]')
+  const topModel = Object.entries(f.perModel).sort((a, b) => b[1].costUsd - a[1].costUsd)[0][0]
+  await expect(modelInsight.locator('summary')).toContainText(topModel)
+  await expect(modelInsight.locator('details')).not.toHaveAttribute('open')
+  await chartsReady(page)
+  const pie = (await page.getByTestId('chart-cost-by-model').boundingBox())!
+  await page.mouse.click(pie.x + pie.width / 2, pie.y + pie.height * 0.44 + 0.245 * Math.min(pie.width, pie.height))
+  await expect(modelInsight.locator('details')).toHaveAttribute('open', '')
+  // Its evidence names the model's costliest calls; each opens in the timeline with its details.
+  const evidence = modelInsight.getByTestId('insight-spans').locator('a')
+  await expect(evidence).toHaveCount(3)
+  await evidence.first().click()
+  await expect(page.getByTestId('span-details')).toBeVisible()
+  await expect(page.getByTestId('span-details').locator('tr[data-field="Model"] td')).toHaveText(topModel)
+  await page.goBack()
+
   // Layout: remove a widget, widen another, move one; the layout survives a reload.
   const grid = page.getByTestId('widget-grid')
   await page.getByTestId('widget-agent-activity').hover()

@@ -10,7 +10,8 @@ import { writeBigRun } from '../corpus/big-run'
 import { median, round } from '../lib/measure'
 
 // UI benchmark (issue 5), in Chromium driven by Playwright against the real `swarmscope serve`:
-//  - the run dashboard of a 100 k-span run, from navigation to every chart drawn (goal < 1 s);
+//  - the run dashboard of a 100 k-span run, from navigation to every chart drawn (goal < 1 s),
+//    the median of three visits and the first one (before the core has cached the run's results);
 //  - a 1 M-point line chart, first render (goal < 500 ms): the core downsamples per pixel and
 //    the chart draws ~4 points per pixel;
 //  - one zoom step of the timeline of that 100 k-span run, from the wheel event to the frame
@@ -93,9 +94,13 @@ async function dashboardReference(page: Page, origin: string, token: string, run
   }, { origin, token, runId })
 }
 
-/** A 1 M-point line: ours (core per-pixel series, ~4 points a pixel) vs plain ECharts with every point. */
-async function millionLine(page: Page, origin: string, token: string, runId: string) {
-  return page.evaluate(async ({ origin, token, runId }) => {
+/**
+ * A 1 M-point line: ours (core per-pixel series, ~4 points a pixel) vs plain ECharts with every
+ * point. Each repetition asks for another width, so the core's per-run cache never answers: this
+ * is the first render of that series.
+ */
+async function millionLine(page: Page, origin: string, token: string, runId: string, width: number) {
+  return page.evaluate(async ({ origin, token, runId, width }) => {
     const w = window as unknown as { echarts: { init(el: HTMLElement): { setOption(o: unknown): void; on(e: string, f: () => void): void; dispose(): void } } }
     const draw = async (option: unknown) => {
       const el = document.createElement('div')
@@ -113,7 +118,7 @@ async function millionLine(page: Page, origin: string, token: string, runId: str
     }
     // Ours: the request to the core included, then the M4 points.
     const t0 = performance.now()
-    const res = await fetch(`${origin}/api/v1/runs/${runId}/series?metric=latency&width=1200`, { headers: { 'x-swarmscope-token': token } })
+    const res = await fetch(`${origin}/api/v1/runs/${runId}/series?metric=latency&width=${width}`, { headers: { 'x-swarmscope-token': token } })
     const s = (await res.json()).data as { t: number[]; first: number[]; last: number[]; min: number[]; max: number[]; count: number[]; bucketMs: number; points: number }
     const fetchMs = performance.now() - t0
     const pts: number[][] = []
@@ -135,7 +140,7 @@ async function millionLine(page: Page, origin: string, token: string, runId: str
     const pairs = Array.from(xs, (x, i) => [x, ys[i]])
     const pairsMs = await draw({ animation: false, xAxis: { type: 'time' }, yAxis: {}, series: [{ type: 'line', showSymbol: false, data: pairs }] })
     return { points: n, drawnPoints: pts.length, fetchMs, oursRenderMs, oursTotalMs: fetchMs + oursRenderMs, typedArrayMs: typedMs, pairsMs }
-  }, { origin, token, runId })
+  }, { origin, token, runId, width })
 }
 
 async function timelineZoom(page: Page, url: string, runId: string) {
@@ -218,7 +223,7 @@ export async function uiSuite(opts: { work: string }) {
       dashRef.push(await dashboardReference(ref, host.origin, host.token, 'ui-100k'))
     }
     const line: Awaited<ReturnType<typeof millionLine>>[] = []
-    for (let i = 0; i < REPS; i++) line.push(await millionLine(ref, host.origin, host.token, 'ui-1m'))
+    for (let i = 0; i < REPS; i++) line.push(await millionLine(ref, host.origin, host.token, 'ui-1m', 1200 + i))
     const zoom = await timelineZoom(ours, host.url, 'ui-100k')
     const zoomRef = await timelineReference(ref, host.origin, host.token, 'ui-100k')
 
@@ -228,7 +233,8 @@ export async function uiSuite(opts: { work: string }) {
     const z = median(zoom)
     return {
       suite: 'ui',
-      dashboard100k: { spans: spans100k, chartsDrawnMs: Math.round(d), insightsMs: Math.round(median(dash.map((x) => x.insightsMs))), reference: { what: 'plain ECharts, 4 time charts of every LLM call (data already in the page)', points: dashRef[0].points, ms: Math.round(dr) }, oursOverReference: round(d / dr), goal: '< 1000 ms' },
+      // The first visit computes everything; later ones get the core's per-run cache (analysis, aggregates, whole-run series).
+      dashboard100k: { spans: spans100k, chartsDrawnMs: Math.round(d), insightsMs: Math.round(median(dash.map((x) => x.insightsMs))), firstVisit: { chartsDrawnMs: Math.round(dash[0].chartsMs), insightsMs: Math.round(dash[0].insightsMs) }, reference: { what: 'plain ECharts, 4 time charts of every LLM call (data already in the page)', points: dashRef[0].points, ms: Math.round(dr) }, oursOverReference: round(d / dr), goal: '< 1000 ms' },
       lineChart1M: { points: line[0].points, drawnPoints: line[0].drawnPoints, oursRenderMs: round(l('oursRenderMs'), 1), oursWithCoreQueryMs: Math.round(l('oursTotalMs')), reference: { typedArrayDatasetMs: Math.round(l('typedArrayMs')), pairsMs: Math.round(l('pairsMs')) }, oursOverTypedArray: round(l('oursTotalMs') / l('typedArrayMs')), goal: '< 500 ms' },
       timelineZoom100k: { frameMs: { median: round(z, 1), max: round(Math.max(...zoom), 1), all: zoom.map((x) => round(x, 1)) }, reference: zoomRef, oursOverReference: round(z / zoomRef.zoomFrameMs), goal: '< 50 ms' },
     }

@@ -55,6 +55,19 @@ export const SpanDetail = SpanItem.extend({
 })
 export type SpanDetail = z.infer<typeof SpanDetail>
 
+/** Where and how big named spans are: to place insights and anomalies on the dashboard's charts. */
+export const LocatedSpan = z.object({
+  spanId: z.string(),
+  kind: SpanKind,
+  name: z.string(),
+  agentId: z.string().nullable(),
+  startMs: z.number().nullable(),
+  endMs: z.number().nullable(),
+  tokens: z.number().nullable(),
+  costUsd: z.number().nullable(),
+})
+export type LocatedSpan = z.infer<typeof LocatedSpan>
+
 export const SeriesMetric = z.enum(['tokens', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheCreationTokens', 'cost', 'latency', 'toolLatency', 'errors', 'calls'])
 export type SeriesMetric = z.infer<typeof SeriesMetric>
 
@@ -91,7 +104,7 @@ export const Breakdown = z.object({
   /** LLM calls as (latency, tokens); beyond `maxPoints` calls, merged per cell of a grid with a count. */
   scatter: z.object({ latencyMs: nums, tokens: nums, count: nums, spanId: z.array(z.string().nullable()), merged: z.boolean() }),
   /** Busy milliseconds of each agent (row) in each time bucket (column). */
-  activity: z.object({ startMs: z.number(), bucketMs: z.number(), buckets: z.number(), agents: z.array(z.string()), cells: z.array(z.tuple([z.number(), z.number(), z.number()])) }),
+  activity: z.object({ startMs: z.number(), bucketMs: z.number(), buckets: z.number(), agents: z.array(z.string()), /** Display names, in the order of `agents`. */ names: z.array(z.string()), cells: z.array(z.tuple([z.number(), z.number(), z.number()])) }),
   cache: z.object({ promptTokens: z.number(), cacheReadTokens: z.number(), hitRatio: z.number().nullable() }),
 })
 export type Breakdown = z.infer<typeof Breakdown>

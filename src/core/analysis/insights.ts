@@ -1,8 +1,9 @@
 import type { AgentAttribution, CacheReport, Insight, ModelAttribution, SpanAnomaly, ToolAttribution } from '../../shared/analysis-dto'
 import * as f from './format'
 import { structuralInsights } from './insights-structure'
+import { drain, type Steps } from './steps'
 import { groupBy, latencyOf, type SpanRow } from './span-data'
-import { cliffsDelta, DEFAULT_RESAMPLES, DEFAULT_SEED, holmAdjust, linearTrend, mannWhitneyU, median, mulberry32, normalTwoSided, pearson, predictionInterval, quantile, quantileSorted, spearman, wilsonInterval } from './stats'
+import { cliffsDelta, DEFAULT_RESAMPLES, DEFAULT_SEED, holmAdjust, linearTrend, mannWhitneyU, median, mulberry32, normalTwoSided, pearson, predictionInterval, quantile, quantileSorted, sorted, spearman, wilsonInterval } from './stats'
 import type { RunStructure } from './structure'
 
 // Findings about one run. Each is computed from the run's numbers: its sentence is filled from
@@ -32,53 +33,72 @@ export interface InsightOptions {
 export const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x)
 
 /**
- * Share of cost held by the largest agent or model, with a bootstrap over LLM calls: the calls are
- * resampled B times; the interval is the percentile interval of the top key's share and the
- * confidence is the fraction of resamples in which it is still the largest. B shrinks for huge
- * runs so that B × calls stays under 2·10⁷ (at least 200 resamples).
+ * Share of cost held by the largest agent and the largest model, with a bootstrap over LLM calls:
+ * the calls are resampled B times; the interval is the percentile interval of the top key's share
+ * and the confidence is the fraction of resamples in which it is still the largest. B shrinks for
+ * huge runs so that B × calls stays under 2·10⁷ (at least 200 resamples). Both dimensions use the
+ * same seed, hence the same resampled calls, so one pass of draws serves both.
  */
-function costShare(ctx: InsightContext, dimension: 'agent' | 'model', opts: InsightOptions): Finding | null {
+function costShares(ctx: InsightContext, opts: InsightOptions): (Finding | null)[] {
   const calls = ctx.spans.filter((s) => s.kind === 'llm' && s.costUsd !== null)
-  const keyOf = (s: SpanRow) => (dimension === 'agent' ? (s.agentId ?? '(no agent)') : (s.model ?? '(unknown model)'))
-  const keys = [...new Set(calls.map(keyOf))]
   const total = calls.reduce((t, s) => t + (s.costUsd as number), 0)
-  if (keys.length < 2 || total <= 0) return null
-  const k = calls.map((s) => keys.indexOf(keyOf(s)))
-  const cost = calls.map((s) => s.costUsd as number)
-  const byKey = new Float64Array(keys.length)
-  for (let i = 0; i < calls.length; i++) byKey[k[i]] += cost[i]
-  const top = byKey.indexOf(Math.max(...byKey))
-  const b = Math.max(200, Math.min(opts.resamples ?? DEFAULT_RESAMPLES, Math.floor(2e7 / calls.length)))
+  const cost = Float64Array.from(calls, (s) => s.costUsd as number)
+  const dims = (['agent', 'model'] as const).map((dimension) => {
+    const keyOf = (s: SpanRow) => (dimension === 'agent' ? (s.agentId ?? '(no agent)') : (s.model ?? '(unknown model)'))
+    const index = new Map<string, number>()
+    const k = Int32Array.from(calls, (s) => {
+      const key = keyOf(s)
+      let i = index.get(key)
+      if (i === undefined) index.set(key, (i = index.size))
+      return i
+    })
+    const byKey = new Float64Array(index.size)
+    for (let i = 0; i < calls.length; i++) byKey[k[i]] += cost[i]
+    return { dimension, keyOf, keys: [...index.keys()], k, byKey, top: byKey.indexOf(Math.max(...byKey)) }
+  })
+  if (total <= 0 || dims.every((d) => d.keys.length < 2)) return [null, null]
+  const n = calls.length
+  const b = Math.max(200, Math.min(opts.resamples ?? DEFAULT_RESAMPLES, Math.floor(2e7 / n)))
   const rng = mulberry32(opts.seed ?? DEFAULT_SEED)
-  const shares = new Float64Array(b)
-  let stillTop = 0
+  const [ka, km] = [dims[0].k, dims[1].k]
+  const accA = new Float64Array(dims[0].keys.length)
+  const accM = new Float64Array(dims[1].keys.length)
+  const shares = dims.map(() => new Float64Array(b))
+  const stillTop = [0, 0]
   for (let r = 0; r < b; r++) {
-    const acc = new Float64Array(keys.length)
-    for (let i = 0; i < calls.length; i++) {
-      const j = Math.floor(rng() * calls.length)
-      acc[k[j]] += cost[j]
+    accA.fill(0)
+    accM.fill(0)
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rng() * n)
+      accA[ka[j]] += cost[j]
+      accM[km[j]] += cost[j]
     }
-    const t = acc.reduce((x, y) => x + y, 0)
-    shares[r] = t > 0 ? acc[top] / t : 0
-    if (acc[top] >= Math.max(...acc)) stillTop++
+    ;[accA, accM].forEach((acc, d) => {
+      const t = acc.reduce((x, y) => x + y, 0)
+      shares[d][r] = t > 0 ? acc[dims[d].top] / t : 0
+      if (acc[dims[d].top] >= Math.max(...acc)) stillTop[d]++
+    })
   }
-  shares.sort()
-  const share = byKey[top] / total
-  const lo = quantileSorted(shares, 0.025) as number
-  const hi = quantileSorted(shares, 0.975) as number
-  const name = dimension === 'agent' ? (ctx.agents.find((a) => a.agentId === keys[top])?.name ?? keys[top]) : keys[top]
-  const n = k.filter((x) => x === top).length
-  const costliest = calls.filter((s) => keyOf(s) === keys[top]).sort((a, c) => (c.costUsd as number) - (a.costUsd as number))
-  return {
-    kind: `cost-share-${dimension}`,
-    title: `${dimension === 'agent' ? 'Agent' : 'Model'} "${name}" accounts for ${f.pct(share)} of the cost`,
-    detail: `${f.usd(byKey[top])} of ${f.usd(total)} over ${n} of ${calls.length} priced LLM calls; 95% bootstrap interval of the share ${f.pct(lo)}–${f.pct(hi)}; it stays the largest in ${f.pct(stillTop / b)} of ${b} resamples.`,
-    confidence: stillTop / b,
-    confidenceMethod: `bootstrap over LLM calls (${b} resamples): fraction in which it remains the largest`,
-    impact: share,
-    evidence: { key: keys[top], costUsd: byKey[top], totalCostUsd: total, share, shareLower: lo, shareUpper: hi, calls: n, resamples: b },
-    spanIds: costliest.slice(0, 3).map((s) => s.id),
-  }
+  return dims.map(({ dimension, keyOf, keys, k, byKey, top }, d): Finding | null => {
+    if (keys.length < 2) return null
+    shares[d].sort()
+    const share = byKey[top] / total
+    const lo = quantileSorted(shares[d], 0.025) as number
+    const hi = quantileSorted(shares[d], 0.975) as number
+    const name = dimension === 'agent' ? (ctx.agents.find((a) => a.agentId === keys[top])?.name ?? keys[top]) : keys[top]
+    const count = k.filter((x) => x === top).length
+    const costliest = calls.filter((s) => keyOf(s) === keys[top]).sort((a, c) => (c.costUsd as number) - (a.costUsd as number))
+    return {
+      kind: `cost-share-${dimension}`,
+      title: `${dimension === 'agent' ? 'Agent' : 'Model'} "${name}" accounts for ${f.pct(share)} of the cost`,
+      detail: `${f.usd(byKey[top])} of ${f.usd(total)} over ${count} of ${n} priced LLM calls; 95% bootstrap interval of the share ${f.pct(lo)}–${f.pct(hi)}; it stays the largest in ${f.pct(stillTop[d] / b)} of ${b} resamples.`,
+      confidence: stillTop[d] / b,
+      confidenceMethod: `bootstrap over LLM calls (${b} resamples): fraction in which it remains the largest`,
+      impact: share,
+      evidence: { key: keys[top], costUsd: byKey[top], totalCostUsd: total, share, shareLower: lo, shareUpper: hi, calls: count, resamples: b },
+      spanIds: costliest.slice(0, 3).map((s) => s.id),
+    }
+  })
 }
 
 /** Tools whose latencies sit above the other tools': Mann–Whitney vs the pooled rest, Holm across tools. */
@@ -89,8 +109,10 @@ function slowTools(ctx: InsightContext, opts: InsightOptions): Finding[] {
     .filter((g) => g.ms.length >= 3)
   if (groups.length < 2) return []
   const totalMs = groups.reduce((t, g) => t + g.ms.reduce((x, y) => x + y, 0), 0)
+  // The other tools' latencies sorted once per tool: the tests and quantiles below depend only on
+  // the values, not their order, and sorting 10⁵ values four times per tool was most of the time.
   const tests = groups.map((g) => {
-    const rest = groups.filter((o) => o !== g).flatMap((o) => o.ms)
+    const rest = sorted(groups.filter((o) => o !== g).flatMap((o) => o.ms))
     return { g, rest, mw: mannWhitneyU(rest, g.ms), delta: cliffsDelta(rest, g.ms) as number }
   })
   const adjusted = holmAdjust(tests.map((t) => t.mw?.pValue ?? null))
@@ -98,13 +120,13 @@ function slowTools(ctx: InsightContext, opts: InsightOptions): Finding[] {
   tests.forEach(({ g, rest, mw, delta }, i) => {
     const adj = adjusted[i]
     const p95 = quantile(g.ms, 0.95) as number
-    const restP95 = quantile(rest, 0.95) as number
+    const restP95 = quantileSorted(rest, 0.95) as number
     if (adj === null || adj >= alpha || delta < 0.33 || p95 <= restP95) return
     const slowest = [...g.calls].sort((a, b) => (latencyOf(b) as number) - (latencyOf(a) as number))
     out.push({
       kind: 'tool-latency-outlier',
       title: `Tool "${g.tool}" is slower than the other tools: p95 ${f.ms(p95)} vs ${f.ms(restP95)}`,
-      detail: `${g.ms.length} calls, median ${f.ms(median(g.ms) as number)} vs ${f.ms(median(rest) as number)} for ${rest.length} calls of other tools; Mann–Whitney ${f.p(adj)} (Holm over ${groups.length} tools), Cliff's δ = ${delta.toFixed(2)}.`,
+      detail: `${g.ms.length} calls, median ${f.ms(median(g.ms) as number)} vs ${f.ms(quantileSorted(rest, 0.5) as number)} for ${rest.length} calls of other tools; Mann–Whitney ${f.p(adj)} (Holm over ${groups.length} tools), Cliff's δ = ${delta.toFixed(2)}.`,
       confidence: 1 - adj,
       confidenceMethod: 'Mann–Whitney U vs the other tools, Holm-adjusted across tools',
       impact: totalMs > 0 ? g.ms.reduce((x, y) => x + y, 0) / totalMs : 0,
@@ -190,19 +212,21 @@ function toolErrors(ctx: InsightContext): Finding | null {
   }
 }
 
-export function runInsights(ctx: InsightContext, opts: InsightOptions = {}): Insight[] {
-  const found = [
-    costShare(ctx, 'agent', opts),
-    costShare(ctx, 'model', opts),
-    ...slowTools(ctx, opts),
-    latencyTrend(ctx, opts),
-    latencyVsOutput(ctx, opts),
-    toolErrors(ctx),
-    ...structuralInsights(ctx),
-  ].filter((x): x is Finding => x !== null)
+/** The findings in steps (see ./steps): the bootstrap and the rank tests each take a while on big runs. */
+export function* insightSteps(ctx: InsightContext, opts: InsightOptions = {}): Steps<Insight[]> {
+  const found: (Finding | null)[] = [...costShares(ctx, opts)]
+  yield
+  found.push(...slowTools(ctx, opts))
+  yield
+  found.push(latencyTrend(ctx, opts), latencyVsOutput(ctx, opts), toolErrors(ctx))
+  yield
+  found.push(...structuralInsights(ctx))
   const clamp = (x: number) => Math.max(0, Math.min(1, Number.isFinite(x) ? x : 0))
   return found
+    .filter((x): x is Finding => x !== null)
     .map((x) => ({ ...x, confidence: clamp(x.confidence), impact: clamp(x.impact) }))
     .sort((a, b) => b.impact * b.confidence - a.impact * a.confidence || (a.kind < b.kind ? -1 : 1))
     .map((x, i) => ({ rank: i + 1, ...x }))
 }
+
+export const runInsights = (ctx: InsightContext, opts: InsightOptions = {}): Insight[] => drain(insightSteps(ctx, opts))

@@ -2,9 +2,10 @@ import type { Database } from 'better-sqlite3'
 import type { RunAnalysis, SpanAnomaly } from '../../shared/analysis-dto'
 import { resolveRunId } from '../queries/runs'
 import { attributeByAgent, attributeByModel, attributeByTool, cacheReport } from './attribution'
-import { runInsights } from './insights'
+import { insightSteps } from './insights'
 import { groupBy, latencyOf, loadAgents, loadSpans, type SpanRow, tokensOf } from './span-data'
 import { classifyDistribution, histogram, median, robustAnomalies, summarize } from './stats'
+import { drain, drainYielding, type Steps } from './steps'
 import { analyzeStructure } from './structure'
 
 export interface AnalyzeRunOptions {
@@ -58,9 +59,20 @@ export function latencyAnomalies(spans: SpanRow[], opts: AnalyzeRunOptions = {})
 
 /** Everything the run page needs to explain one run, computed from its rows in the store. */
 export function analyzeRun(db: Database, runId: string, opts: AnalyzeRunOptions = {}): RunAnalysis {
+  return drain(analyzeRunSteps(db, runId, opts))
+}
+
+/** The same, giving way to other requests between its steps (see ./steps). */
+export function analyzeRunAsync(db: Database, runId: string, opts: AnalyzeRunOptions = {}): Promise<RunAnalysis> {
+  return drainYielding(analyzeRunSteps(db, runId, opts))
+}
+
+/** The rows are read once, in the first step: every later step sees the same snapshot. */
+function* analyzeRunSteps(db: Database, runId: string, opts: AnalyzeRunOptions): Steps<RunAnalysis> {
   const id = resolveRunId(db, runId)
   const spans = loadSpans(db, [id])
   const agents = loadAgents(db, [id])
+  yield
   const llm = spans.filter((s) => s.kind === 'llm')
   const llmLatency = llm.map(latencyOf).filter((x): x is number => x !== null)
   const tokensPerCall = llm.map(tokensOf).filter((x): x is number => x !== null)
@@ -84,8 +96,10 @@ export function analyzeRun(db: Database, runId: string, opts: AnalyzeRunOptions 
   }
   const cache = cacheReport(spans)
   const anomalies = latencyAnomalies(spans, opts)
+  yield
   const structure = analyzeStructure(spans, agents.flatMap((a) => (a.parentSpanId ? [a.parentSpanId] : [])))
-  const insights = runInsights({ spans, agents: byAgent, tools: attribution.byTool, models: byModel, cache, anomalies, structure, totalCostUsd: attribution.totalCostUsd }, opts)
+  yield
+  const insights = yield* insightSteps({ spans, agents: byAgent, tools: attribution.byTool, models: byModel, cache, anomalies, structure, totalCostUsd: attribution.totalCostUsd }, opts)
   return {
     runId: id,
     spans: spans.length,

@@ -1,134 +1,8 @@
-import type { SpanKind } from '../../shared/dto'
+// The shape of a run in time: what bounded its wall time (./critical-path), and how busy its agents were.
 
-// The shape of a run in time: what bounded its wall time, and how busy its agents were.
+import { criticalPath, valid, type CriticalPath, type StructSpan } from './critical-path'
 
-export interface StructSpan {
-  id: string
-  parentId: string | null
-  agentId: string | null
-  kind: SpanKind
-  startMs: number | null
-  endMs: number | null
-}
-
-interface Node {
-  span: StructSpan | null // null: the virtual root above every top-level span
-  start: number
-  end: number
-  children: Node[]
-}
-
-export interface CriticalSegment {
-  /** null: time on the path that no span accounts for (only between top-level spans). */
-  spanId: string | null
-  agentId: string | null
-  kind: SpanKind | null
-  startMs: number
-  endMs: number
-}
-
-export interface CriticalPath {
-  segments: CriticalSegment[]
-  /** The distinct spans of the path in time order. */
-  spanIds: string[]
-  byKind: { kind: SpanKind | 'gap'; ms: number }[]
-  byAgent: { agentId: string | null; ms: number }[]
-}
-
-const valid = (s: StructSpan): s is StructSpan & { startMs: number; endMs: number } =>
-  s.startMs !== null && s.endMs !== null && s.endMs >= s.startMs
-
-/**
- * Builds the tree the walk uses: each span hangs under its nearest ancestor (by parentId) whose
- * interval contains its own. Sources do not always nest: Claude Code's tool call is a child of
- * the LLM response that asked for it but runs after it, so it is re-homed under the agent span.
- * A span with no containing ancestor becomes top-level.
- */
-function containmentTree(spans: StructSpan[]): Node {
-  const byId = new Map(spans.map((s) => [s.id, s]))
-  const nodes = new Map<string, Node>()
-  for (const s of spans) if (valid(s)) nodes.set(s.id, { span: s, start: s.startMs, end: s.endMs, children: [] })
-  const root: Node = { span: null, start: Infinity, end: -Infinity, children: [] }
-  for (const node of nodes.values()) {
-    root.start = Math.min(root.start, node.start)
-    root.end = Math.max(root.end, node.end)
-    let home = root
-    const seen = new Set<string>([node.span!.id])
-    for (let p = node.span!.parentId; p !== null && !seen.has(p); p = byId.get(p)?.parentId ?? null) {
-      seen.add(p)
-      const a = nodes.get(p)
-      if (a && a.start <= node.start && node.end <= a.end) {
-        home = a
-        break
-      }
-    }
-    home.children.push(node)
-  }
-  // Latest end first; on a tie the longer (earlier-starting) span, then the id, so the walk is deterministic.
-  const order = (a: Node, b: Node) => b.end - a.end || a.start - b.start || (a.span!.id < b.span!.id ? -1 : 1)
-  for (const n of [root, ...nodes.values()]) n.children.sort(order)
-  return root
-}
-
-/**
- * The critical path, by a backward walk (the algorithm of Jaeger's critical-path view):
- *  - a cursor starts at the end of a node (for the whole run: the latest end of any span);
- *  - the node's child that finished last at or before the cursor (and started before it) is the
- *    work the node waited on: the time between that child's end and the cursor is the node's own
- *    (self) time, the walk descends into the child, and the cursor moves to the child's start;
- *  - when no child finished before the cursor, the rest down to the node's start is self time.
- * At the top level there is no parent to own such time: if a top-level span was still running at
- * the cursor, the earliest-started such span is followed (clipped at the cursor); otherwise the
- * time is a gap. The segments tile [first start, last end] exactly, so they sum to the wall time.
- */
-export function criticalPath(spans: StructSpan[]): CriticalPath {
-  const root = containmentTree(spans)
-  const out: CriticalSegment[] = []
-  const emit = (n: Node, startMs: number, endMs: number) => {
-    if (endMs > startMs) out.push({ spanId: n.span?.id ?? null, agentId: n.span?.agentId ?? null, kind: n.span?.kind ?? null, startMs, endMs })
-  }
-  if (root.children.length > 0) {
-    const stack = [{ node: root, cursor: root.end, next: 0 }]
-    while (stack.length > 0) {
-      const f = stack[stack.length - 1]
-      const kids = f.node.children
-      // The cursor only moves back, so a child skipped once (ends after it, or starts at/after it) stays skipped.
-      while (f.next < kids.length && (kids[f.next].end > f.cursor || kids[f.next].start >= f.cursor)) f.next++
-      let child: Node | undefined = kids[f.next]
-      let childEnd = child?.end ?? 0
-      if (!child && f.node === root) {
-        child = kids.filter((k) => k.start < f.cursor).sort((a, b) => a.start - b.start)[0]
-        childEnd = f.cursor
-      }
-      if (!child) {
-        emit(f.node, f.node.start, f.cursor)
-        stack.pop()
-        continue
-      }
-      if (child === kids[f.next]) f.next++
-      emit(f.node, childEnd, f.cursor)
-      f.cursor = child.start
-      stack.push({ node: child, cursor: childEnd, next: 0 })
-    }
-  }
-  out.reverse()
-  const byKind = new Map<SpanKind | 'gap', number>()
-  const byAgent = new Map<string | null, number>()
-  const ids: string[] = []
-  for (const s of out) {
-    const ms = s.endMs - s.startMs
-    byKind.set(s.kind ?? 'gap', (byKind.get(s.kind ?? 'gap') ?? 0) + ms)
-    if (s.spanId !== null) byAgent.set(s.agentId, (byAgent.get(s.agentId) ?? 0) + ms)
-    if (s.spanId !== null && !ids.includes(s.spanId)) ids.push(s.spanId)
-  }
-  const desc = <K>(m: Map<K, number>) => [...m].sort((a, b) => b[1] - a[1])
-  return {
-    segments: out,
-    spanIds: ids,
-    byKind: desc(byKind).map(([kind, ms]) => ({ kind, ms })),
-    byAgent: desc(byAgent).map(([agentId, ms]) => ({ agentId, ms })),
-  }
-}
+export { criticalPath, type CriticalPath, type CriticalSegment, type StructSpan } from './critical-path'
 
 type Interval = [number, number]
 
@@ -190,7 +64,9 @@ export function agentActivity(spans: StructSpan[], delegationSpanIds: Iterable<s
     if (s.agentId === null) continue
     let a = per.get(s.agentId)
     if (!a) per.set(s.agentId, (a = { extent: [s.startMs, s.endMs], work: [], delegate: [] }))
-    a.extent = [Math.min(a.extent[0], s.startMs), Math.max(a.extent[1], s.endMs)]
+    // In place: a new pair per span was most of this loop's garbage.
+    a.extent[0] = Math.min(a.extent[0], s.startMs)
+    a.extent[1] = Math.max(a.extent[1], s.endMs)
     if (s.kind === 'agent') continue
     ;(delegations.has(s.id) ? a.delegate : a.work).push([s.startMs, s.endMs])
   }

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { CoreError } from '../../shared/result'
-import { analyzeRun, compareRuns } from '../analysis'
+import { analyzeRunAsync, compareRuns } from '../analysis'
+import type { RunAnalysis } from '../../shared/analysis-dto'
+import { memoByRunAsync } from '../queries/run-memo'
 import { resolveRunId } from '../queries/runs'
 import type { CoreContext, HandlersFor } from './types'
 
@@ -16,8 +18,17 @@ export function expandRef(db: Database, ref: string): string[][] {
   return ids.map((id) => [id])
 }
 
+/**
+ * A run's analysis for the UI and the API: computed once per version of the run (see run-memo),
+ * yielding between its steps so other requests are answered meanwhile.
+ */
+export function cachedAnalysis(db: Database, ref: string, seed?: number): Promise<RunAnalysis> {
+  const id = resolveRunId(db, ref)
+  return memoByRunAsync(db, id, `analysis:${seed ?? 'default'}`, () => analyzeRunAsync(db, id, { seed }))
+}
+
 export const analysisHandlers = ({ store }: CoreContext): HandlersFor<'analysis'> => ({
-  'analysis.run': (i) => analyzeRun(store.read, resolveRunId(store.read, i.id), { seed: i.seed }),
+  'analysis.run': (i) => cachedAnalysis(store.read, i.id, i.seed),
 })
 
 export const compareHandlers = ({ store }: CoreContext): HandlersFor<'compare'> => ({

@@ -1,6 +1,5 @@
-import { analyzeRun } from '../analysis'
 import { metricSeries, spansPage } from '../queries/run-data'
-import { resolveRunId } from '../queries/runs'
+import { cachedAnalysis } from './analysis'
 import type { CoreContext, HandlersFor } from './types'
 
 export const runDataHandlers = ({ store }: CoreContext): HandlersFor<'rundata'> => ({
@@ -9,8 +8,8 @@ export const runDataHandlers = ({ store }: CoreContext): HandlersFor<'rundata'> 
 })
 
 export const insightsHandlers = ({ store }: CoreContext): HandlersFor<'insights'> => ({
-  'insights.run': (i) => {
-    const runId = resolveRunId(store.read, i.id)
-    return { runId, insights: analyzeRun(store.read, runId, { seed: i.seed }).insights }
+  'insights.run': async (i) => {
+    const { runId, insights } = await cachedAnalysis(store.read, i.id, i.seed)
+    return { runId, insights }
   },
 })

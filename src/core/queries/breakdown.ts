@@ -31,6 +31,8 @@ interface Group {
   cost: number
   ms: number
   maxMs: number | null
+  /** Spans with both times (the mean's denominator). */
+  timed: number
 }
 
 export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}): Breakdown {
@@ -46,7 +48,8 @@ export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}
          ${DELEGATION} AS delegation, COUNT(*) AS n, SUM(status = 'error') AS errors,
          COALESCE(SUM(input_tokens), 0) AS input, COALESCE(SUM(output_tokens), 0) AS output,
          COALESCE(SUM(cache_creation_tokens), 0) AS cacheCreation, COALESCE(SUM(cache_read_tokens), 0) AS cacheRead,
-         COALESCE(SUM(cost_usd), 0) AS cost, COALESCE(SUM(end_ms - start_ms), 0) AS ms, MAX(end_ms - start_ms) AS maxMs
+         COALESCE(SUM(cost_usd), 0) AS cost, COALESCE(SUM(end_ms - start_ms), 0) AS ms, MAX(end_ms - start_ms) AS maxMs,
+         COUNT(end_ms - start_ms) AS timed
        FROM spans s WHERE run_id = @id AND kind <> 'agent' GROUP BY 1, 2, 3, 4`,
     )
     .all({ id }) as Group[]
@@ -82,6 +85,7 @@ export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}
       t.count += g.n
       t.errors += g.errors
       t.totalMs += g.ms
+      t.timed += g.timed
       t.maxMs = g.maxMs === null ? t.maxMs : Math.max(t.maxMs ?? 0, g.maxMs)
     }
     if (g.kind === 'llm') {
@@ -95,9 +99,8 @@ export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}
     }
   }
   const byAgent = [...agentRows.values()].sort((a, b) => b.costUsd - a.costUsd || b.busyMs - a.busyMs || (a.agentId < b.agentId ? -1 : 1))
-  const timedTools = new Map((db.prepare(`SELECT name, COUNT(end_ms - start_ms) FROM spans WHERE run_id = @id AND kind = 'tool' GROUP BY name`).raw().all({ id }) as [string, number][]))
   const byTool = [...toolRows.values()]
-    .map(({ timed: _t, ...t }) => ({ ...t, meanMs: (timedTools.get(t.tool) ?? 0) > 0 ? t.totalMs / timedTools.get(t.tool)! : null }))
+    .map(({ timed, ...t }) => ({ ...t, meanMs: timed > 0 ? t.totalMs / timed : null }))
     .sort((a, b) => b.count - a.count || (a.tool < b.tool ? -1 : 1))
   const byModel = [...modelRows.values()].sort((a, b) => b.costUsd - a.costUsd || (a.model < b.model ? -1 : 1))
 
@@ -114,7 +117,7 @@ export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}
   return {
     runId: id, byAgent, byTool, byModel, llmLatency,
     scatter: scatter(db, id, calls.filter((c) => c[2] === 1), o.maxPoints ?? 5000),
-    activity: activity(db, id, agents.map((a) => a.id), run.startedAt ? Date.parse(run.startedAt) : 0, run.durationMs ?? 0, o.buckets ?? 48),
+    activity: activity(db, id, agents, run.startedAt ? Date.parse(run.startedAt) : 0, run.durationMs ?? 0, o.buckets ?? 48),
     cache: { promptTokens, cacheReadTokens, hitRatio: promptTokens > 0 ? cacheReadTokens / promptTokens : null },
   }
 }
@@ -150,7 +153,8 @@ function scatter(db: Database, id: string, calls: [number, number, number][], ma
   return { latencyMs: merged.map((c) => c[0] / c[2]), tokens: merged.map((c) => c[1] / c[2]), count: merged.map((c) => c[2]), spanId: merged.map(() => null), merged: true }
 }
 
-function activity(db: Database, id: string, agentIds: string[], startMs: number, wallMs: number, buckets: number): Breakdown['activity'] {
+function activity(db: Database, id: string, agents: { id: string; name: string }[], startMs: number, wallMs: number, buckets: number): Breakdown['activity'] {
+  const agentIds = agents.map((a) => a.id)
   const bucketMs = Math.max(1, Math.ceil(wallMs / buckets))
   const index = new Map(agentIds.map((a, i) => [a, i]))
   const busy = new Float64Array(agentIds.length * buckets)
@@ -183,5 +187,5 @@ function activity(db: Database, id: string, agentIds: string[], startMs: number,
   }
   const cells: [number, number, number][] = []
   for (let a = 0; a < agentIds.length; a++) for (let b = 0; b < buckets; b++) if (busy[a * buckets + b] > 0) cells.push([b, a, Math.round(busy[a * buckets + b])])
-  return { startMs, bucketMs, buckets, agents: agentIds, cells }
+  return { startMs, bucketMs, buckets, agents: agentIds, names: agents.map((a) => a.name), cells }
 }

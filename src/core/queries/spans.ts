@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { TIMELINE_KINDS, type SpanDetail, type TimelineAgent, type TimelineWindow } from '../../shared/spans-dto'
+import { TIMELINE_KINDS, type LocatedSpan, type SpanDetail, type TimelineAgent, type TimelineWindow } from '../../shared/spans-dto'
 import { CoreError } from '../../shared/result'
 import { getRun } from './runs'
 
@@ -151,4 +151,17 @@ export function spanDetail(db: Database, ref: string, spanId: string): SpanDetai
     outputBytes: num(attrs.outputBytes),
     children,
   }
+}
+
+/** Named spans' times and size in one query (the dashboard pins insights and anomalies with them). */
+export function locateSpans(db: Database, ref: string, spanIds: string[]): LocatedSpan[] {
+  const run = getRun(db, ref)
+  return db
+    .prepare(
+      `SELECT id AS spanId, kind, name, agent_id AS agentId, start_ms AS startMs, end_ms AS endMs,
+         CASE WHEN input_tokens IS NULL THEN NULL ELSE COALESCE(input_tokens,0) + COALESCE(output_tokens,0) + COALESCE(cache_creation_tokens,0) + COALESCE(cache_read_tokens,0) END AS tokens,
+         cost_usd AS costUsd
+       FROM spans WHERE run_id = ? AND id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(run.id, JSON.stringify([...new Set(spanIds)])) as LocatedSpan[]
 }

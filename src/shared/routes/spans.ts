@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Breakdown, SeriesMetric, Series, SpanDetail, TimelineWindow } from '../spans-dto'
+import { Breakdown, LocatedSpan, SeriesMetric, Series, SpanDetail, TimelineWindow } from '../spans-dto'
 import { RunRef } from './runs'
 
 // Read-only views of one run's spans for the UI: the timeline's visible window, one span,
@@ -25,6 +25,12 @@ export const spansRoutes = {
     http: ['GET', '/runs/:id/spans'],
   },
   'spans.get': { input: RunRef.extend({ spanId: z.string().min(1) }), output: SpanDetail, http: ['GET', '/runs/:id/spans/:spanId'] },
+  /** Many spans by id in one request (unknown ids are left out); POST, as ids may hold any character. */
+  'spans.locate': {
+    input: RunRef.extend({ spanIds: z.array(z.string().min(1)).max(1000) }),
+    output: z.array(LocatedSpan),
+    http: ['POST', '/runs/:id/spans/locate'],
+  },
   'spans.series': {
     input: RunRef.extend({ metric: SeriesMetric, fromMs: Ms, toMs: Ms, width: Width }),
     output: Series,

@@ -155,17 +155,36 @@ export function sampleExcessKurtosis(xs: Sample): number | null {
   return ((n - 1) / ((n - 2) * (n - 3))) * ((n + 1) * g2 + 6)
 }
 
-/** Ranks 1..n with ties given their average rank; also returns Σ(t³ − t) over tie groups. */
+/** First index in asc with asc[i] ≥ x (strict = false) or > x (strict = true). */
+export function sortedBound(asc: Float64Array, x: number, strict: boolean): number {
+  let lo = 0
+  let hi = asc.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (strict ? asc[mid] <= x : asc[mid] < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Ranks 1..n with ties given their average rank; also returns Σ(t³ − t) over tie groups.
+ * A value's tie group occupies sorted positions [lower, upper), so its rank is (lower + upper + 1)/2.
+ * Sorting a typed copy natively and binary-searching each value is several times faster than
+ * sorting indices with a comparator (Mann–Whitney and Spearman rank 10⁵ values).
+ */
 export function averageRanks(xs: Sample): { ranks: Float64Array; tieTerm: number } {
   const n = xs.length
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a] - xs[b])
+  const asc = sorted(xs)
   const ranks = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]
+    ranks[i] = (sortedBound(asc, x, false) + sortedBound(asc, x, true) + 1) / 2
+  }
   let tieTerm = 0
   for (let i = 0; i < n; ) {
     let j = i
-    while (j + 1 < n && xs[order[j + 1]] === xs[order[i]]) j++
-    const r = (i + j + 2) / 2 // average of positions i+1 … j+1
-    for (let k = i; k <= j; k++) ranks[order[k]] = r
+    while (j + 1 < n && asc[j + 1] === asc[i]) j++
     const t = j - i + 1
     tieTerm += t * t * t - t
     i = j + 1

@@ -5,9 +5,13 @@ export type Rng = () => number
 
 /** mulberry32: 32-bit state, period 2³², uniform on [0, 1). Plenty for a few thousand resamples. */
 export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
+  // The state lives in an Int32Array, not a closure variable: a uint32 above 2³⁰ held in a closure
+  // is boxed on every store, and bootstraps draw 10⁷ numbers. The bits are those of the classic
+  // `a = (a + 0x6d2b79f5) >>> 0`: every later step reads them through ToInt32/ToUint32.
+  const state = new Int32Array([seed | 0])
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0
+    const a = (state[0] + 0x6d2b79f5) | 0
+    state[0] = a
     let t = a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)

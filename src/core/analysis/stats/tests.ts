@@ -1,4 +1,4 @@
-import { averageRanks, mean, sorted, variance, type Sample } from './descriptive'
+import { averageRanks, mean, sorted, sortedBound, variance, type Sample } from './descriptive'
 import { normalTwoSided, studentTTwoSided } from './distributions'
 
 // Two-sample tests and effect sizes. Throughout, differences are candidate − baseline, so a
@@ -74,18 +74,6 @@ export function cohensD(baseline: Sample, candidate: Sample): number | null {
   return d / Math.sqrt(pooled)
 }
 
-/** First index in asc with asc[i] ≥ x (lowerBound) or > x (upperBound). */
-function bound(asc: Float64Array, x: number, strict: boolean): number {
-  let lo = 0
-  let hi = asc.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (strict ? asc[mid] <= x : asc[mid] < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 /**
  * Cliff's δ = P(C > B) − P(C < B) over all pairs, in O(n log n) by binary search in the sorted
  * baseline. Ordinal, so it suits skewed latencies; |δ| < 0.147 is conventionally negligible,
@@ -99,8 +87,8 @@ export function cliffsDelta(baseline: Sample, candidate: Sample): number | null 
   let score = 0
   for (let i = 0; i < n2; i++) {
     const c = candidate[i]
-    const below = bound(asc, c, false) // baseline values < c
-    const above = n1 - bound(asc, c, true) // baseline values > c
+    const below = sortedBound(asc, c, false) // baseline values < c
+    const above = n1 - sortedBound(asc, c, true) // baseline values > c
     score += below - above
   }
   return score / (n1 * n2)

@@ -25,6 +25,9 @@ export function withTheme(option: ChartOption, t: ChartTheme): ChartOption {
   const slider = { borderColor: t.line, fillerColor: t.dark ? 'rgba(108,156,255,0.18)' : 'rgba(47,111,222,0.12)', backgroundColor: 'transparent', dataBackground: { lineStyle: { color: t.muted, opacity: 0.5 }, areaStyle: { color: t.line } }, selectedDataBackground: { lineStyle: { color: t.palette[0] }, areaStyle: { color: t.palette[0], opacity: 0.2 } }, handleStyle: { color: t.panel, borderColor: t.muted }, moveHandleStyle: { color: t.muted, opacity: 0.5 }, textStyle: { color: t.muted } }
   const zoom = Array.isArray(o.dataZoom) ? (o.dataZoom as { type: string }[]).map((z) => (z.type === 'slider' ? { ...slider, ...z } : z)) : o.dataZoom
   return {
+    // No entry animation: `finished` (and data-ready) would wait for it, and ten charts animating
+    // at once cost the frames a user's first interaction needs. An option may still turn it on.
+    animation: false,
     color: base.color, backgroundColor: base.backgroundColor, textStyle: base.textStyle,
     ...o,
     legend: o.legend ? { ...base.legend, ...(o.legend as object) } : undefined,
@@ -62,7 +65,14 @@ export function EChart({ option, height = 280, testId, title, onReady, table, ar
       node.dataset.ready = '1'
       if (testId) performance.mark(`chart:${testId}`)
     })
-    const ro = new ResizeObserver(() => instance.resize())
+    // The observer also reports the initial size: resizing then would draw the chart twice.
+    let size = `${node.clientWidth}x${node.clientHeight}`
+    const ro = new ResizeObserver(() => {
+      const now = `${node.clientWidth}x${node.clientHeight}`
+      if (now === size) return
+      size = now
+      instance.resize()
+    })
     ro.observe(node)
     onReadyRef.current?.(instance)
     return () => {

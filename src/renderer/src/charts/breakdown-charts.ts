@@ -2,6 +2,7 @@ import type { RunAnalysis } from '../../../shared/analysis-dto'
 import { compact, duration, exact, usd } from '../../../shared/format'
 import type { Breakdown } from '../../../shared/spans-dto'
 import type { ChartOption } from './echarts'
+import { barPins, escapeHtml, insightsByKey } from './insight-marks'
 import type { ChartTheme } from './theme'
 
 // Options of the dashboard charts that aggregate the run (per agent, tool, model; distributions).
@@ -13,36 +14,40 @@ const TOKEN_KINDS = [
   ['cacheReadTokens', 'Cache read'],
 ] as const
 
-export function tokensPerAgent(b: Breakdown): ChartOption {
+export function tokensPerAgent(b: Breakdown, t: ChartTheme, analysis: RunAnalysis | null = null): ChartOption {
   const agents = b.byAgent
+  const about = insightsByKey(analysis, ['cost-share-agent'], 'key')
+  const pins = agents.flatMap((a) => (about.has(a.agentId) ? [{ category: a.name, value: a.inputTokens + a.outputTokens + a.cacheCreationTokens + a.cacheReadTokens, insights: about.get(a.agentId)! }] : []))
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => exact(v) },
     legend: { top: 0 },
-    grid: { left: 8, right: 20, top: 30, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 28, top: 30, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compact(v) } },
     yAxis: { type: 'category', data: agents.map((a) => a.name), inverse: true, axisLabel: { width: 140, overflow: 'truncate' } },
     dataZoom: agents.length > 12 ? [{ type: 'inside', yAxisIndex: 0, startValue: 0, endValue: 11, zoomOnMouseWheel: false, moveOnMouseWheel: true }] : [],
-    series: TOKEN_KINDS.map(([key, name]) => ({ name, type: 'bar', stack: 'tokens', data: agents.map((a) => a[key]) })),
+    series: TOKEN_KINDS.map(([key, name], k) => ({ name, type: 'bar', stack: 'tokens', data: agents.map((a) => a[key]), markPoint: k === TOKEN_KINDS.length - 1 ? barPins(pins, t) : undefined })),
   }
 }
 
-export function toolCalls(b: Breakdown, t: ChartTheme): ChartOption {
+export function toolCalls(b: Breakdown, t: ChartTheme, analysis: RunAnalysis | null = null): ChartOption {
   const tools = b.byTool.slice(0, 20)
+  const about = insightsByKey(analysis, ['tool-latency-outlier', 'tool-errors'], 'tool')
+  const pins = tools.flatMap((x) => (about.has(x.tool) ? [{ category: x.tool, value: x.count, insights: about.get(x.tool)! }] : []))
   return {
     tooltip: {
       trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: (ps: { dataIndex: number }[]) => {
         const x = tools[ps[0].dataIndex]
-        return `<b>${x.tool}</b><br/>${exact(x.count)} calls · ${exact(x.errors)} errors<br/>mean ${x.meanMs === null ? '—' : duration(Math.round(x.meanMs))} · total ${duration(x.totalMs)}`
+        return `<b>${escapeHtml(x.tool)}</b><br/>${exact(x.count)} calls · ${exact(x.errors)} errors<br/>mean ${x.meanMs === null ? '—' : duration(Math.round(x.meanMs))} · total ${duration(x.totalMs)}`
       },
     },
     legend: { top: 0 },
-    grid: { left: 8, right: 20, top: 30, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 28, top: 30, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compact(v) } },
     yAxis: { type: 'category', data: tools.map((x) => x.tool), inverse: true },
     series: [
       { name: 'Calls', type: 'bar', stack: 'c', data: tools.map((x) => x.count - x.errors) },
-      { name: 'Errors', type: 'bar', stack: 'c', itemStyle: { color: t.bad }, data: tools.map((x) => x.errors) },
+      { name: 'Errors', type: 'bar', stack: 'c', itemStyle: { color: t.bad }, data: tools.map((x) => x.errors), markPoint: barPins(pins, t) },
     ],
   }
 }
@@ -72,16 +77,23 @@ export function latencyVsTokens(b: Breakdown, t: ChartTheme, anomalous: Set<stri
   }
 }
 
-export function costByModel(b: Breakdown): ChartOption {
+export function costByModel(b: Breakdown, t: ChartTheme, analysis: RunAnalysis | null = null): ChartOption {
   const slices = b.byModel.filter((m) => m.costUsd > 0)
+  // The model a cost-share insight is about is outlined in the highlight colour, with its rank.
+  const about = insightsByKey(analysis, ['cost-share-model'], 'key')
+  const rank = (model: string) => about.get(model)?.map((i) => `#${i.rank}`).join(' ')
   return {
-    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; percent: number }) => `<b>${p.name}</b><br/>${usd(p.value)} (${p.percent.toFixed(1)} %)` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; value: number; percent: number }) =>
+        `<b>${escapeHtml(p.name)}</b><br/>${usd(p.value)} (${p.percent.toFixed(1)} %)${about.has(p.name) ? `<br/>${about.get(p.name)!.map((i) => `#${i.rank} ${escapeHtml(i.title)}`).join('<br/>')}` : ''}`,
+    },
     legend: { bottom: 0, type: 'scroll' },
     series: [{
       name: 'Cost by model', type: 'pie', radius: ['36%', '62%'], center: ['50%', '44%'], avoidLabelOverlap: true,
-      // One slice needs no label: the legend names it.
-      label: { show: slices.length > 1, formatter: (p: { percent: number }) => `${p.percent.toFixed(0)} %` },
-      data: slices.map((m) => ({ name: m.model, value: m.costUsd })),
+      // One slice needs no label: the legend names it (unless an insight is pinned to it).
+      label: { show: slices.length > 1 || about.size > 0, formatter: (p: { name: string; percent: number }) => `${p.percent.toFixed(0)} %${rank(p.name) ? ` ${rank(p.name)}` : ''}` },
+      data: slices.map((m) => ({ name: m.model, value: m.costUsd, insightRank: about.get(m.model)?.[0].rank, itemStyle: about.has(m.model) ? { borderColor: t.critical, borderWidth: 3 } : undefined })),
     }],
   }
 }
@@ -123,7 +135,7 @@ export function agentActivity(b: Breakdown, names: Map<string, string>, t: Chart
     grid: { left: 8, right: 20, top: 10, bottom: 56, containLabel: true },
     tooltip: {
       formatter: (p: { value: [number, number, number] }) =>
-        `<b>${names.get(a.agents[p.value[1]]) ?? a.agents[p.value[1]]}</b><br/>${labels[p.value[0]]} UTC, ${duration(a.bucketMs)} bucket<br/>busy ${duration(p.value[2])} (${Math.round((100 * p.value[2]) / a.bucketMs)} %)`,
+        `<b>${escapeHtml(names.get(a.agents[p.value[1]]) ?? a.agents[p.value[1]])}</b><br/>${labels[p.value[0]]} UTC, ${duration(a.bucketMs)} bucket<br/>busy ${duration(p.value[2])} (${Math.round((100 * p.value[2]) / a.bucketMs)} %)`,
     },
     xAxis: { type: 'category', data: labels, splitArea: { show: false } },
     yAxis: { type: 'category', data: a.agents.map((id) => names.get(id) ?? id), inverse: true, axisLabel: { width: 140, overflow: 'truncate' } },
@@ -133,20 +145,25 @@ export function agentActivity(b: Breakdown, names: Map<string, string>, t: Chart
 }
 
 export function efficiencyGauges(b: Breakdown, analysis: RunAnalysis | null, t: ChartTheme): ChartOption {
+  // The cache and parallelism insights are about these two measures: their ranks go under the names.
+  const rank = (kind: string) => {
+    const i = analysis?.insights.find((x) => x.kind === kind)
+    return i ? `\ninsight #${i.rank}` : ''
+  }
   const gauge = (name: string, value: number | null, center: string) => ({
     name, type: 'gauge', center: [center, '58%'], radius: '78%', min: 0, max: 100, startAngle: 210, endAngle: -30,
     progress: { show: true, width: 12, itemStyle: { color: value === null ? t.muted : t.palette[0] } },
     axisLine: { lineStyle: { width: 12, color: [[1, t.line]] } },
     axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false }, pointer: { show: false },
-    title: { offsetCenter: [0, '62%'], color: t.muted, fontSize: 12 },
+    title: { offsetCenter: [0, '62%'], color: t.muted, fontSize: 12, lineHeight: 15 },
     detail: { valueAnimation: false, offsetCenter: [0, '0%'], fontSize: 22, color: t.text, formatter: () => (value === null ? '—' : `${value.toFixed(1)} %`) },
     data: [{ value: value ?? 0, name }],
   })
   const eff = analysis?.structure.concurrency.parallelEfficiency
   return {
     series: [
-      gauge('Cache hit ratio', b.cache.hitRatio === null ? null : 100 * b.cache.hitRatio, '26%'),
-      gauge(analysis ? 'Parallel efficiency' : 'Parallel efficiency (analysing…)', eff === null || eff === undefined ? null : 100 * eff, '74%'),
+      gauge(`Cache hit ratio${rank('cache')}`, b.cache.hitRatio === null ? null : 100 * b.cache.hitRatio, '26%'),
+      gauge(analysis ? `Parallel efficiency${rank('parallelism')}` : 'Parallel efficiency (analysing…)', eff === null || eff === undefined ? null : 100 * eff, '74%'),
     ],
   }
 }

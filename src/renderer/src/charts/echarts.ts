@@ -1,15 +1,15 @@
 import * as echarts from 'echarts/core'
-import { BarChart, CustomChart, GaugeChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts'
+import { BarChart, CustomChart, GaugeChart, HeatmapChart, LineChart, LinesChart, PieChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomComponent, DatasetComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, MarkPointComponent,
   TitleComponent, TooltipComponent, VisualMapComponent,
 } from 'echarts/components'
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 
-// The one place ECharts is configured: the eight chart types the app draws (plus the custom
-// series of the timeline), and both renderers (canvas on screen, SVG for SVG export).
+// The one place ECharts is configured: the eight chart types the app draws (plus the lines and
+// custom series of the timeline), and both renderers (canvas on screen, SVG for SVG export).
 echarts.use([
-  LineChart, BarChart, ScatterChart, PieChart, HeatmapChart, GaugeChart, CustomChart,
+  LineChart, BarChart, ScatterChart, PieChart, HeatmapChart, GaugeChart, CustomChart, LinesChart,
   GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, VisualMapComponent, MarkLineComponent, MarkPointComponent,
   MarkAreaComponent, DatasetComponent, TitleComponent, CanvasRenderer, SVGRenderer,
 ])

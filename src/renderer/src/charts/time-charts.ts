@@ -3,15 +3,20 @@ import { compact, duration, usd } from '../../../shared/format'
 import type { Series } from '../../../shared/spans-dto'
 import { cumulative, m4Points } from '../lib/m4'
 import type { ChartOption } from './echarts'
+import { escapeHtml, type AnomalyPoint } from './insight-marks'
 import type { ChartTheme } from './theme'
 
 // Options of the charts over time. Their data is already one bucket per pixel (see m4.ts),
 // so the line is exact however long the run, and zooming asks the core for the new window.
+// The analysis is laid over them: anomalies as points, insights as pins, bands and lines
+// (built in insight-marks.ts and passed in as `over`).
 
-export interface AnomalyPoint {
-  t: number
-  latencyMs: number
-  anomaly: SpanAnomaly
+export interface TimeOverlays {
+  anomalies?: AnomalyPoint[]
+  /** Extra series (insight pins, trend lines). */
+  series?: object[]
+  /** A markArea for the main series (critical-path bands). */
+  bands?: object
 }
 
 const timeAxis = (s: Series) => ({ type: 'time', min: s.fromMs, max: s.toMs, splitNumber: 4, axisLabel: { hideOverlap: true } })
@@ -19,10 +24,11 @@ const zoom = [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 
 const fmtUnit = (unit: Series['unit'], v: number) => (unit === 'usd' ? usd(v) : unit === 'ms' ? duration(Math.round(v)) : compact(v))
 const when = (t: number) => new Date(t).toISOString().slice(11, 19)
 
-export function lineOverTime(s: Series, label: string, t: ChartTheme, anomalies: AnomalyPoint[] = []): ChartOption {
+export function lineOverTime(s: Series, label: string, t: ChartTheme, over: TimeOverlays = {}): ChartOption {
+  const anomalies = over.anomalies ?? []
   return {
     grid: { left: 56, right: 16, top: 28, bottom: 48 },
-    legend: { top: 0, right: 8, data: anomalies.length ? [label, 'Anomaly'] : [label] },
+    legend: { top: 0, right: 8 },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: number) => fmtUnit(s.unit, v),
@@ -31,7 +37,7 @@ export function lineOverTime(s: Series, label: string, t: ChartTheme, anomalies:
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtUnit(s.unit, v) } },
     dataZoom: zoom,
     series: [
-      { name: label, type: 'line', showSymbol: s.points <= 60, symbolSize: 5, lineStyle: { width: 1.2 }, data: m4Points(s), animation: false },
+      { name: label, type: 'line', showSymbol: s.points <= 60, symbolSize: 5, lineStyle: { width: 1.2 }, data: m4Points(s), markArea: over.bands },
       ...(anomalies.length
         ? [{
             name: 'Anomaly', type: 'scatter', symbolSize: 9, itemStyle: { color: t.bad, borderColor: t.panel, borderWidth: 1 }, z: 5,
@@ -39,15 +45,16 @@ export function lineOverTime(s: Series, label: string, t: ChartTheme, anomalies:
             tooltip: {
               trigger: 'item',
               formatter: (p: { data: { anomaly: SpanAnomaly } }) =>
-                `<b>${p.data.anomaly.name}</b> (${p.data.anomaly.severity})<br/>${duration(p.data.anomaly.latencyMs)} vs median ${duration(Math.round(p.data.anomaly.groupMedianMs))}<br/>score ${p.data.anomaly.score.toFixed(1)} · ${p.data.anomaly.method}`,
+                `<b>${escapeHtml(p.data.anomaly.name)}</b> (${p.data.anomaly.severity})<br/>${duration(p.data.anomaly.latencyMs)} vs median ${duration(Math.round(p.data.anomaly.groupMedianMs))}<br/>score ${p.data.anomaly.score.toFixed(1)} · ${p.data.anomaly.method}`,
             },
           }]
         : []),
+      ...(over.series ?? []),
     ],
   }
 }
 
-export function cumulativeArea(s: Series, label: string): ChartOption {
+export function cumulativeArea(s: Series, label: string, over: TimeOverlays = {}): ChartOption {
   const pts = cumulative(s)
   return {
     grid: { left: 56, right: 16, top: 20, bottom: 48 },
@@ -55,6 +62,6 @@ export function cumulativeArea(s: Series, label: string): ChartOption {
     xAxis: timeAxis(s),
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => usd(v) } },
     dataZoom: zoom,
-    series: [{ name: label, type: 'line', step: 'end', showSymbol: false, areaStyle: { opacity: 0.25 }, data: [[s.fromMs, 0], ...pts], animation: false }],
+    series: [{ name: label, type: 'line', step: 'end', showSymbol: false, areaStyle: { opacity: 0.25 }, data: [[s.fromMs, 0], ...pts], markArea: over.bands }, ...(over.series ?? [])],
   }
 }

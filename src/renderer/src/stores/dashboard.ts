@@ -2,7 +2,8 @@ import { create } from 'zustand'
 
 // The run dashboard's layout: which widgets, in which order, how wide (of 12 columns) and how
 // tall. Persisted in localStorage — the layout only, never run data — and shared by every run.
-// The time range a user zoomed to is shared by the time charts, and is not persisted.
+// The time range a user zoomed to is shared by the time charts, and is not persisted; nor is
+// the insight last picked on a chart (the side list opens it).
 
 export type WidgetType =
   | 'tokens-over-time' | 'latency-over-time' | 'cumulative-cost' | 'tokens-per-agent' | 'tool-calls'
@@ -50,6 +51,9 @@ interface DashboardState {
   /** The time window the time charts show; null: the whole run. */
   range: [number, number] | null
   setRange(r: [number, number] | null): void
+  /** Rank of the insight picked on a chart, and a counter so picking it again scrolls again. */
+  focused: { rank: number; n: number } | null
+  focusInsight(rank: number | null): void
   move(id: string, to: number): void
   resize(id: string, change: { w?: 1 | -1; h?: 1 | -1 }): void
   remove(id: string): void
@@ -66,6 +70,8 @@ export const useDashboard = create<DashboardState>((set, get) => {
     layout: load(),
     range: null,
     setRange: (range) => set({ range }),
+    focused: null,
+    focusInsight: (rank) => set({ focused: rank === null ? null : { rank, n: (get().focused?.n ?? 0) + 1 } }),
     move(id, to) {
       const l = [...get().layout]
       const from = l.findIndex((w) => w.id === id)

@@ -6,35 +6,60 @@ import { useRunData } from '../../stores/run-data'
 import { RunHeader } from '../RunHeader'
 import { InsightsPanel } from './InsightsPanel'
 import { Widget } from './Widget'
-import { WIDGET_TITLES, WidgetBody } from './widgets'
+import { WIDGET_TITLES, WidgetBody, type WidgetData } from './widgets'
 
 const ALL_TYPES = Object.keys(WIDGET_TITLES) as WidgetType[]
 
+/** Runs `f` when the browser is idle (at the latest after `ms`); returns a cancel function. */
+function whenIdle(f: () => void, ms: number): () => void {
+  if (typeof requestIdleCallback !== 'function') {
+    const t = setTimeout(f, ms) // Safari has no requestIdleCallback
+    return () => clearTimeout(t)
+  }
+  const id = requestIdleCallback(f, { timeout: ms })
+  return () => cancelIdleCallback(id)
+}
+
 export function DashboardScreen({ runId }: { runId: string }) {
+  const summary = useRunData((s) => s.summary[runId])
   const overview = useRunData((s) => s.overview[runId])
   const breakdown = useRunData((s) => s.breakdown[runId])
   const analysis = useRunData((s) => s.analysis[runId])
+  const located = useRunData((s) => s.located[runId])
   const layout = useDashboard((s) => s.layout)
   const range = useDashboard((s) => s.range)
 
-  // Load whatever is missing (again after a runs.changed event dropped it from the cache).
+  // Load whatever is missing (again after a runs.changed event dropped it from the cache). The
+  // summary is one stored row: the page and the time charts (which ask for their own series)
+  // start at once, while the core aggregates the rest.
   useEffect(() => {
-    if (!overview || !breakdown) useRunData.getState().load(runId)
-  }, [runId, overview, breakdown])
-  // The analysis takes seconds on big runs and the core answers one request at a time: ask for it
-  // only once the widgets are mounted (their effects run before this one), so the charts come first.
-  const quickReady = overview?.status === 'ready' && breakdown?.status === 'ready'
+    if (!summary) useRunData.getState().load(runId)
+    if (!breakdown) useRunData.getState().loadBreakdown(runId)
+  }, [runId, summary, breakdown])
+  // The per-agent table and the analysis (seconds on big runs) are asked for after the charts'
+  // data, so the core answers those first; the analysis once the browser is idle (the charts
+  // drawn), as drawing its overlays means drawing most charts again.
+  const quickReady = breakdown?.status === 'ready'
   useEffect(() => {
-    if (quickReady && !analysis) useRunData.getState().loadAnalysis(runId)
-  }, [runId, quickReady, analysis])
+    if (!quickReady) return
+    if (!overview) useRunData.getState().loadOverview(runId)
+    if (analysis) return
+    return whenIdle(() => useRunData.getState().loadAnalysis(runId), 400)
+  }, [runId, quickReady, overview, analysis])
   useEffect(() => () => useDashboard.getState().setRange(null), [runId])
 
-  const failed = [overview, breakdown].find((x) => x?.status === 'error')
-  if (failed?.status === 'error') return <div className="empty"><h1>Cannot show this run</h1><p className="error">{failed.message}</p><p><a href="#/">Back to the runs</a></p></div>
-  if (overview?.status !== 'ready' || breakdown?.status !== 'ready') return <p className="muted loading pad">Loading the run…</p>
+  if (summary?.status === 'error') return <div className="empty"><h1>Cannot show this run</h1><p className="error">{summary.message}</p><p><a href="#/">Back to the runs</a></p></div>
+  if (summary?.status !== 'ready') return <p className="muted loading pad">Loading the run…</p>
 
-  const run = overview.data.run
-  const data = { runId: run.id, overview: overview.data, breakdown: breakdown.data, analysis: analysis?.status === 'ready' ? analysis.data : null }
+  const run = summary.data
+  const data: WidgetData = {
+    runId: run.id,
+    overview: overview?.status === 'ready' ? overview.data : null,
+    breakdown: breakdown?.status === 'ready' ? breakdown.data : null,
+    breakdownError: breakdown?.status === 'error' ? breakdown.message : null,
+    analysis: analysis?.status === 'ready' ? analysis.data : null,
+    located: located?.status === 'ready' ? located.data : null,
+  }
   const missing = ALL_TYPES.filter((t) => !layout.some((w) => w.type === t))
   return (
     <div className="run-screen">
@@ -63,7 +88,7 @@ export function DashboardScreen({ runId }: { runId: string }) {
           </div>
         )}
       </div>
-      <InsightsPanel runId={run.id} analysis={data.analysis} error={analysis?.status === 'error' ? analysis.message : null} />
+      <InsightsPanel runId={run.id} analysis={data.analysis} located={data.located} error={analysis?.status === 'error' ? analysis.message : null} />
     </div>
   )
 }

@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { TimelineWindow } from '../../../../shared/spans-dto'
 import { EChart } from '../../charts/EChart'
 import type { ECharts } from '../../charts/echarts'
 import type { ChartTheme } from '../../charts/theme'
 import { client } from '../../client'
-import type { LaidOut } from './layout'
+import { flagCritical, type LaidOut } from './layout'
 import { layoutInWorker } from './layout-client'
-import { ROW_PX, timelineOption } from './timeline-option'
+import { describeItem, itemAtPixel } from './timeline-hit'
+import { groupItems, ROW_PX, timelineOption, VISIBLE_ROWS } from './timeline-option'
 
 // Zooming and panning are ECharts' own (instant, on the spans already laid out); after the
 // view settles, the core is asked for the new window (with a margin either side, so a short pan
@@ -44,6 +45,14 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
   const latest = useRef(0)
   const wall = useRef(0)
 
+  // The critical path marks the next layouts; one already shown is re-marked in place.
+  const criticalRef = useRef(critical)
+  useEffect(() => {
+    if (criticalRef.current === critical) return
+    criticalRef.current = critical
+    setLaid((l) => (l ? { ...l, laid: flagCritical(l.laid, l.win.spans.id, critical) } : l))
+  }, [critical])
+
   // Fetch and lay out the window around the view.
   useEffect(() => {
     const ask = ++latest.current
@@ -63,8 +72,10 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
       params.width = Math.min(8000, Math.max(10, params.width))
       const res = await client.call('spans.window', { id: runId, depth, ...params })
       if (!res.ok || ask !== latest.current) return
-      const out = await layoutInWorker({ win: res.data, depth, critical, lanes: lanes.current })
+      const marked = criticalRef.current
+      let out = await layoutInWorker({ win: res.data, depth, critical: marked, lanes: lanes.current })
       if (ask !== latest.current) return
+      if (marked !== criticalRef.current) out = flagCritical(out, res.data.spans.id, criticalRef.current)
       lanes.current = out.lanes
       wall.current = (res.data.runEndMs ?? res.data.toMs) - (res.data.runStartMs ?? res.data.fromMs)
       setLaid({ laid: out, win: res.data })
@@ -72,15 +83,19 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
       if (refineAfter) setFetchView([v[0], v[1]])
     })()
     // `laid` is read for the origin only; a new layout must not trigger another fetch.
-  }, [runId, depth, critical, fetchView])
+  }, [runId, depth, fetchView])
 
+  const rows = laid?.laid.rows.length ?? 10
+  const height = Math.max(260, Math.min(720, Math.min(rows, VISIBLE_ROWS) * ROW_PX + 90))
+  const groups = useMemo(() => (laid ? groupItems(laid.laid, criticalOnly) : []), [laid, criticalOnly])
+  const tip = useRef<HTMLDivElement>(null)
   const option = useCallback(
     (t: ChartTheme) => {
       if (!laid) return {}
       const v = view.current ?? [0, wall.current]
-      return timelineOption(laid.laid, laid.win, t, v, criticalOnly, wall.current)
+      return timelineOption(laid.laid, groups, laid.win, t, v, wall.current, height)
     },
-    [laid, criticalOnly],
+    [laid, groups, height],
   )
 
   const onReady = useCallback(
@@ -105,12 +120,30 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
           swapStarted.current = null
         }
       })
-      c.on('click', (p) => {
-        const i = (p as { dataIndex: number }).dataIndex
+      // Hover and click: the item under the pointer (see timeline-hit.ts); the tooltip is a plain element.
+      const zr = c.getZr()
+      const under = (e: { offsetX: number; offsetY: number }) => {
         const l = laidRef.current
-        if (!l) return
-        const s = l.laid.span[i]
-        if (s >= 0) onSelect(l.win.spans.id[s])
+        return l ? { l, i: itemAtPixel(c, l.laid, e.offsetX, e.offsetY) } : null
+      }
+      zr.on('mousemove', (e) => {
+        const hit = under(e)
+        const el = tip.current
+        if (!el) return
+        if (!hit || hit.i < 0) return void (el.style.display = 'none')
+        el.innerHTML = describeItem(hit.l.laid, hit.l.win, hit.i)
+        el.style.display = 'block'
+        el.style.left = `${Math.min(e.offsetX + 14, c.getWidth() - el.offsetWidth - 4)}px`
+        el.style.top = `${e.offsetY + 14}px`
+        zr.setCursorStyle('pointer')
+      })
+      zr.on('globalout', () => {
+        if (tip.current) tip.current.style.display = 'none'
+      })
+      zr.on('click', (e) => {
+        const hit = under(e)
+        const s = hit && hit.i >= 0 ? hit.l.laid.span[hit.i] : -1
+        if (hit && s >= 0) onSelect(hit.l.win.spans.id[s])
       })
     },
     [onSelect],
@@ -142,8 +175,6 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
     }
   }, [controls])
 
-  const rows = laid?.laid.rows.length ?? 10
-  const height = Math.max(260, Math.min(720, Math.min(rows, 28) * ROW_PX + 90))
   return (
     <div
       ref={box}
@@ -155,7 +186,12 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
       data-spans-total={laid?.win.total ?? ''}
     >
       {laid ? (
-        laid.win.total === 0 && !fetchView ? <p className="muted pad">This run has no timed spans to draw.</p> : <EChart option={option} height={height} testId="chart-timeline" title="Agent timeline" onReady={onReady} />
+        laid.win.total === 0 && !fetchView ? <p className="muted pad">This run has no timed spans to draw.</p> : (
+          <>
+            <EChart option={option} height={height} testId="chart-timeline" title="Agent timeline" onReady={onReady} />
+            <div ref={tip} className="timeline-tip" role="tooltip" data-testid="timeline-tooltip" />
+          </>
+        )
       ) : (
         <p className="muted loading pad">Laying out the timeline…</p>
       )}

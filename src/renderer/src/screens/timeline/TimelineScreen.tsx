@@ -13,6 +13,7 @@ import { TimelineChart } from './TimelineChart'
 const DEPTHS = ['Agents', 'Agents and LLM calls', 'Agents, LLM and tool calls']
 
 export function TimelineScreen({ runId }: { runId: string }) {
+  const summary = useRunData((s) => s.summary[runId])
   const overview = useRunData((s) => s.overview[runId])
   const analysis = useRunData((s) => s.analysis[runId])
   const focus = useRoute((s) => s.route.params.get('span'))
@@ -26,15 +27,19 @@ export function TimelineScreen({ runId }: { runId: string }) {
   const controls = useRef<{ zoom(f: number): void; pan(f: number): void; reset(): void } | null>(null)
 
   useEffect(() => {
-    if (!overview) useRunData.getState().load(runId)
-  }, [runId, overview])
-  // After the chart has asked for its first window (child effects run first): the analysis is slow on big runs.
-  const runReady = overview?.status === 'ready'
+    if (!summary) useRunData.getState().load(runId)
+  }, [runId, summary])
+  // After the chart has asked for its first window (child effects run first): the analysis is
+  // slow on big runs (the core answers the window requests between its steps). The overview is
+  // for the export dialog.
+  const runReady = summary?.status === 'ready'
   useEffect(() => {
-    if (runReady && !analysis) useRunData.getState().loadAnalysis(runId)
-  }, [runId, runReady, analysis])
+    if (!runReady) return
+    if (!analysis) useRunData.getState().loadAnalysis(runId)
+    if (!overview) useRunData.getState().loadOverview(runId)
+  }, [runId, runReady, analysis, overview])
 
-  const run = overview?.status === 'ready' ? overview.data.run : null
+  const run = summary?.status === 'ready' ? summary.data : null
   const runStartMs = run?.startedAt ? Date.parse(run.startedAt) : 0
   const a = analysis?.status === 'ready' ? analysis.data : null
   const critical = useMemo(() => a?.structure.criticalPath.spanIds ?? [], [a])
@@ -66,7 +71,7 @@ export function TimelineScreen({ runId }: { runId: string }) {
   ], [])
   useShortcuts(shortcuts)
 
-  if (overview?.status === 'error') return <div className="empty"><p className="error">{overview.message}</p></div>
+  if (summary?.status === 'error') return <div className="empty"><p className="error">{summary.message}</p></div>
   if (!run) return <p className="muted loading pad">Loading the run…</p>
   return (
     <div className="run-screen">

@@ -145,3 +145,17 @@ export function layoutTimeline({ win, depth, critical, lanes: previous }: Layout
   for (const c of ['x0', 'x1', 'row', 'kind', 'flags', 'count', 'span'] as const) out[c] = out[c].slice(0, j)
   return out
 }
+
+/**
+ * The same layout with the critical path marked anew: the analysis (and so the path) usually
+ * arrives after the first window, and re-marking on the UI thread avoids a new request and layout.
+ */
+export function flagCritical(laid: LaidOut, spanIds: string[], critical: string[]): LaidOut {
+  const crit = new Set(critical)
+  const flags = laid.flags.slice()
+  for (let i = 0; i < flags.length; i++) {
+    if (laid.span[i] < 0) continue
+    flags[i] = crit.has(spanIds[laid.span[i]]) ? flags[i] | FLAG_CRITICAL : flags[i] & ~FLAG_CRITICAL
+  }
+  return { ...laid, flags }
+}
