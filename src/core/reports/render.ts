@@ -4,8 +4,8 @@ import type { AnonymizeRequest } from '../../shared/anonymize'
 import type { RenderedFile, RenderRequest, RenderResult } from '../../shared/routes/reports'
 import { CoreError } from '../../shared/result'
 import { VERSION } from '../../shared/version'
-import { analyzeRun, compareRuns } from '../analysis'
-import { expandRef } from '../handlers/analysis'
+import { compareRuns } from '../analysis'
+import { cachedAnalysis, expandRef } from '../handlers/analysis'
 import { withAnonymizedView } from '../privacy/anonymized-view'
 import { getRun, runOverview } from '../queries/runs'
 import type { Store } from '../store/open'
@@ -33,10 +33,13 @@ export interface ReportDeps {
 const REPORT_CHART = { width: 480, height: 300 }
 const MIME = { json: 'application/json', md: 'text/markdown', html: 'text/html', pdf: 'application/pdf' } as const
 
-function buildBody(db: Database, scope: Scope, seed: number | undefined): ModelBody {
-  if (scope.kind === 'run') return buildRunBody(getRun(db, scope.runId), analyzeRun(db, scope.runId, { seed }), runOverview(db, scope.runId, 200), seed)
+/** The analysis is the one the dashboard shows (cached per run version, yielding while it runs), so a report after a look at the run costs no second analysis. */
+async function buildBody(db: Database, scope: Scope, seed: number | undefined): Promise<ModelBody> {
+  if (scope.kind === 'run') return buildRunBody(getRun(db, scope.runId), await cachedAnalysis(db, scope.runId, seed), runOverview(db, scope.runId, 200), seed)
   if (scope.kind === 'group') {
-    return buildGroupBody(scope.group, scope.runIds.map((id) => ({ run: getRun(db, id), analysis: analyzeRun(db, id, { seed }) })))
+    const runs = []
+    for (const id of scope.runIds) runs.push({ run: getRun(db, id), analysis: await cachedAnalysis(db, id, seed) })
+    return buildGroupBody(scope.group, runs)
   }
   const baseline = expandRef(db, scope.baseline)
   const comparisons = scope.candidates.map((ref) => ({ baselineRef: scope.baseline, candidateRef: ref, ...compareRuns(db, baseline, expandRef(db, ref), { seed }) }))
@@ -122,7 +125,7 @@ async function render(deps: ReportDeps, req: Omit<ParsedRenderRequest, 'anonymiz
   const printer = req.format === 'pdf' ? startPrinter() : undefined
   try {
     await printer?.warmUp(300)
-    const model = applyTemplate(buildBody(db, scope, req.seed), t)
+    const model = applyTemplate(await buildBody(db, scope, req.seed), t)
     const result: RenderResult = { ...(await renderModel(model, t, req.format, baseName, printer)), cached: false }
     if (key) await deps.writes.run(() => cachePut(deps.store.write, key, slot, runIds, result))
     return result
