@@ -7,7 +7,12 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') }, external: ['better-sqlite3', 'electron'] },
+      // The ingest parse worker is an entry of its own (out/main/ingest-worker.js): the core starts
+      // it from the file beside the bundle (src/core/ingest/parse-pool.ts).
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), 'ingest-worker': resolve('src/core/ingest/parse-worker.ts') },
+        external: ['better-sqlite3', 'electron'],
+      },
     },
   },
   preload: {

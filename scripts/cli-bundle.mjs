@@ -1,11 +1,13 @@
 // The CLI as one ESM bundle (out/cli/swarmscope.mjs), rebuilt whenever a source file is newer.
 // Running TypeScript through tsx costs ~1 s per start; the bundle starts in ~0.2 s, which
 // matters for scripts, hooks and benchmarks. Dependencies stay in node_modules (not bundled).
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const ROOT = new URL('..', import.meta.url).pathname
 export const BUNDLE = join(ROOT, 'out/cli/swarmscope.mjs')
+// The ingest parse worker (src/core/ingest/parse-worker.ts) runs from its own file beside the bundle.
+const WORKER = join(ROOT, 'out/cli/ingest-worker.mjs')
 const SOURCES = ['src/cli', 'src/core', 'src/shared', 'src/server', 'resources/pricing'].map((d) => join(ROOT, d))
 
 function newest(dir) {
@@ -18,8 +20,8 @@ function newest(dir) {
 }
 
 export function bundleIsFresh() {
-  if (!existsSync(BUNDLE)) return false
-  const built = statSync(BUNDLE).mtimeMs
+  if (!existsSync(BUNDLE) || !existsSync(WORKER)) return false
+  const built = Math.min(statSync(BUNDLE).mtimeMs, statSync(WORKER).mtimeMs)
   return SOURCES.every((d) => !existsSync(d) || newest(d) <= built)
 }
 
@@ -32,21 +34,27 @@ export async function ensureCliBundle() {
   } catch {
     return null
   }
-  mkdirSync(join(ROOT, 'out/cli'), { recursive: true })
-  // Written beside and renamed, so two commands starting at once never run half a file.
-  const tmp = `${BUNDLE}.${process.pid}.tmp`
-  await esbuild.build({
-    entryPoints: [join(ROOT, 'src/cli/main.ts')],
-    outfile: tmp,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    logLevel: 'error',
-    // import.meta.url must point into out/cli so relative paths (the renderer folder) resolve.
-  })
-  renameSync(tmp, BUNDLE)
+  // Built into a folder of its own and renamed into place (worker first, bundle last), so two
+  // commands starting at once never run half a file or a bundle without its worker.
+  const tmp = join(ROOT, `out/cli/.build-${process.pid}`)
+  mkdirSync(tmp, { recursive: true })
+  try {
+    await esbuild.build({
+      entryPoints: { swarmscope: join(ROOT, 'src/cli/main.ts'), 'ingest-worker': join(ROOT, 'src/core/ingest/parse-worker.ts') },
+      outdir: tmp,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'linked',
+      logLevel: 'error',
+      // import.meta.url must point into out/cli so relative paths (the renderer folder, the worker) resolve.
+    })
+    for (const name of ['ingest-worker.mjs.map', 'ingest-worker.mjs', 'swarmscope.mjs.map', 'swarmscope.mjs']) renameSync(join(tmp, name), join(ROOT, 'out/cli', name))
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
   return BUNDLE
 }

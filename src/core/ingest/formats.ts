@@ -22,8 +22,12 @@ export interface FileImportContext {
   /** Set when the file was imported before and has only grown since: continue from there. */
   resumeFrom: PreviousImport | null
   signal: AbortSignal
+  /** The file's bytes from where reading starts (`resumeFrom.offset`, else 0) to `size`, when already read. */
+  data?: Buffer
   skip(line: number | null, reason: string): void
   progress(bytesRead: number, lines: number): void
+  /** Awaited between chunks of a streamed file (the parse worker waits there for the writer to catch up). */
+  throttle?: () => Promise<void> | void
 }
 
 export interface FileImportResult {

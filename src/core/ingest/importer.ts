@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto'
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
 import type { ImportProgress, SkippedInput } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { refreshRunStats } from '../store/run-stats'
-import type { FormatImporter, PreviousImport } from './formats'
+import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
+import { failedToStart, openParseStream, type WorkerMode } from './parse-pool'
+import { decode, isWriteOp } from './record-stream'
 import { formats } from './registry'
+import { walk, type Candidate } from './walk'
 import type { ContentPolicy } from './records'
 import { createWriter, policyRank } from './writer'
 
@@ -21,6 +21,8 @@ export interface ImportOptions {
   redactRules?: readonly RedactionRule[]
   signal?: AbortSignal
   onProgress?: (p: Omit<ImportProgress, 'importId'>) => void
+  /** Parse in a worker thread: 'auto' (default) for large imports when the bundled worker is there. */
+  worker?: WorkerMode
 }
 
 export interface ImportOutcome {
@@ -29,63 +31,56 @@ export interface ImportOutcome {
   files: number
 }
 
-const HEAD_BYTES = 64 * 1024
-const HASHED_HEAD = 4096
-const SKIPPED_DIRS = new Set(['node_modules', '.git'])
+/** Above this many files, what the store knows about files is read in one query rather than one per file. */
+const BULK_LOOKUP_FROM = 256
 
-interface Candidate {
-  path: string
-  explicit: boolean
-  size: number
-  mtimeMs: number
-}
+type KnownFile = Pick<PrevFile, 'size' | 'mtime_ms' | 'content_policy'>
 
-function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
-  const out: Candidate[] = []
-  const visit = (p: string, explicit: boolean) => {
-    let st
-    try {
-      st = statSync(p)
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message
-      skipped.push({ file: p, line: null, reason: `cannot read: ${why}` })
-      return
+/** What the store knows of each candidate file, and the runs each one fed. */
+function knownFiles(store: Store, candidates: Candidate[]) {
+  const db = store.write
+  const bulk = candidates.length >= BULK_LOOKUP_FROM
+  let all: Map<string, KnownFile> | null = null
+  if (bulk) {
+    // Answered from the covering index imported_files_state (migration 0005), not the rows.
+    all = new Map()
+    for (const [path, size, mtime, policy] of db.prepare('SELECT path, size, mtime_ms, content_policy FROM imported_files').raw().iterate() as Iterable<[string, number, number, ContentPolicy]>) {
+      all.set(path, { size, mtime_ms: mtime, content_policy: policy })
     }
-    if (st.isDirectory()) {
-      for (const entry of readdirSync(p).sort()) if (!SKIPPED_DIRS.has(entry)) visit(join(p, entry), false)
-    } else if (st.isFile()) out.push({ path: p, explicit, size: st.size, mtimeMs: st.mtimeMs })
   }
-  for (const p of paths) visit(resolve(p), true)
-  return out
-}
-
-function readHead(path: string, size: number): Buffer {
-  const fd = openSync(path, 'r')
-  try {
-    const buf = Buffer.alloc(Math.min(size, HEAD_BYTES))
-    readSync(fd, buf, 0, buf.length, 0)
-    return buf
-  } finally {
-    closeSync(fd)
+  const one = db.prepare('SELECT size, mtime_ms, content_policy FROM imported_files WHERE path = ?')
+  const full = db.prepare('SELECT size, offset, lines, resume, head_hash, mtime_ms, format, content_policy FROM imported_files WHERE path = ?')
+  let runsByPath: Map<string, string[]> | null = null
+  const runsOfFile = db.prepare('SELECT run_id FROM file_runs WHERE path = ?').pluck()
+  return {
+    light: (path: string) => (all ? all.get(path) : (one.get(path) as KnownFile | undefined)),
+    full: (path: string) => (full.get(path) as PrevFile | undefined) ?? null,
+    runs(path: string): string[] {
+      if (!bulk) return runsOfFile.all(path) as string[]
+      if (!runsByPath) {
+        runsByPath = new Map()
+        for (const r of db.prepare('SELECT path, run_id FROM file_runs').raw().iterate() as Iterable<[string, string]>) {
+          const list = runsByPath.get(r[0])
+          if (list) list.push(r[1])
+          else runsByPath.set(r[0], [r[1]])
+        }
+      }
+      return runsByPath.get(path) ?? []
+    },
   }
-}
-
-const hashHead = (head: Buffer, length: number) => createHash('sha1').update(head.subarray(0, Math.min(length, HASHED_HEAD))).digest('hex')
-
-interface FileRow extends PreviousImport {
-  head_hash: string
-  mtime_ms: number
-  format: string
-  content_policy: ContentPolicy
 }
 
 const RANK: Record<ContentPolicy, number> = { none: 0, redacted: 1, full: 2 }
+const cancelled = () => new CoreError('cancelled', 'import cancelled')
 
 /**
  * Imports files and folders in one write transaction: the runs they touch appear whole or
  * not at all, and a cancelled or failed import leaves the store as it was. Bad lines are
  * listed in `skipped` with file and line, and the good lines around them still import.
+ *
+ * Files unchanged since the last import (same size and mtime) are not opened. Large imports
+ * are parsed in a worker thread while this thread writes (parse-pool.ts); the records take
+ * the same path into the writer either way.
  */
 export async function importPaths(store: Store, opts: ImportOptions): Promise<ImportOutcome> {
   const db = store.write
@@ -93,17 +88,15 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const candidates = walk(opts.paths, skipped)
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'
-  const { sink, touched, startFile } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules })
-  const getFile = db.prepare('SELECT size, offset, lines, resume, head_hash, mtime_ms, format, content_policy FROM imported_files WHERE path = ?')
+  const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules })
   const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at, content_policy)
-    VALUES (@path, @format, @size, @mtime, @hash, @offset, @lines, @resume, @now, @policy)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET format = excluded.format, size = excluded.size, mtime_ms = excluded.mtime_ms,
       head_hash = excluded.head_hash, offset = excluded.offset, lines = excluded.lines, resume = excluded.resume, imported_at = excluded.imported_at,
       content_policy = CASE WHEN ${policyRank('excluded.content_policy')} > ${policyRank('imported_files.content_policy')}
                             THEN excluded.content_policy ELSE imported_files.content_policy END`)
-  const runsOfFile = db.prepare('SELECT run_id FROM file_runs WHERE path = ?')
-  const unchangedRuns = new Set<string>()
   const putFileRun = db.prepare('INSERT OR IGNORE INTO file_runs (path, run_id) VALUES (?, ?)')
+  const unchangedRuns = new Set<string>()
   const totalBytes = candidates.reduce((n, c) => n + c.size, 0)
   let bytesBefore = 0
   let filesDone = 0
@@ -117,55 +110,79 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
 
   let imported = 0
   db.exec('BEGIN IMMEDIATE')
+  let stream = null
   try {
+    const known = knownFiles(store, candidates)
+    const jobs: FileJob[] = []
+    let bytesToRead = 0
     for (const c of candidates) {
-      if (signal.aborted) throw new CoreError('cancelled', 'import cancelled')
-      const st = c
-      const name = basename(c.path)
-      const prev = getFile.get(c.path) as (FileRow & { resume: string }) | undefined
+      const seen = known.light(c.path)
       // Asking for more text than the file was read with: read it again from its start (the upserts make that safe).
-      const morePermissive = prev !== undefined && RANK[policy] > (RANK[prev.content_policy] ?? 0)
-      if (prev && !morePermissive && st.size === prev.size && st.mtimeMs === prev.mtime_ms) {
-        // Unchanged since the last import: one row lookup, no read.
-        for (const { run_id } of runsOfFile.all(c.path) as { run_id: string }[]) unchangedRuns.add(run_id)
-        bytesBefore += st.size
+      const rereadAll = seen !== undefined && RANK[policy] > (RANK[seen.content_policy] ?? 0)
+      if (seen && !rereadAll && c.size === seen.size && c.mtimeMs === seen.mtime_ms) {
+        // Unchanged since the last import: no read.
+        for (const runId of known.runs(c.path)) unchangedRuns.add(runId)
+        bytesBefore += c.size
         filesDone++
         imported++
         continue
       }
-      const head = st.size > 0 ? readHead(c.path, st.size) : Buffer.alloc(0)
-      const format: FormatImporter | undefined = formats.find((f) => f.sniff({ path: c.path, name, size: st.size, head }))
-      if (!format) {
-        if (c.explicit) {
-          const reason = st.size === 0 ? 'empty file' : head.includes(0) ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript)'
-          skipped.push({ file: c.path, line: null, reason })
-        }
-        bytesBefore += st.size
-        continue
-      }
-      imported++
-      // Grown with the same beginning: read on from where the last import stopped.
-      const sameHead = prev && prev.format === format.format && st.size >= prev.size && hashHead(head, prev.size) === prev.head_hash
-      const fileRuns = startFile()
-      const resumeFrom = sameHead && !morePermissive && format.appendOnly ? { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> } : null
-      const res = await format.importFile({
-        path: c.path,
-        size: st.size,
-        sink,
-        resumeFrom,
-        signal,
-        skip: (line, reason) => skipped.push({ file: c.path, line, reason }),
-        progress: (bytes, lines) => report(c.path, bytes, lines),
-      })
-      putFile.run({
-        path: c.path, format: format.format, size: res.endOffset, mtime: st.mtimeMs, hash: hashHead(head, res.endOffset),
-        offset: res.endOffset, lines: res.lines, resume: JSON.stringify(res.resume ?? {}), now: Date.now(), policy,
-      })
-      for (const runId of fileRuns) putFileRun.run(c.path, runId)
-      bytesBefore += st.size
-      filesDone++
-      report(c.path, 0, res.lines)
+      const prev = seen ? known.full(c.path) : null
+      jobs.push({ ...c, prev, rereadAll })
+      bytesToRead += c.size - (prev && !rereadAll && c.size >= prev.offset ? prev.offset : 0)
     }
+
+    const hooks = (job: FileJob) => ({
+      sink, signal,
+      skip: (line: number | null, reason: string) => skipped.push({ file: job.path, line, reason }),
+      progress: (bytes: number, lines: number) => report(job.path, bytes, lines),
+    })
+    const finish = (job: FileJob, outcome: FileOutcome) => {
+      if (outcome.kind === 'read') {
+        imported++
+        putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy)
+        for (const runId of startFile()) putFileRun.run(job.path, runId)
+        filesDone++
+      } else if (job.explicit) skipped.push({ file: job.path, line: null, reason: (outcome as { reason: string }).reason })
+      bytesBefore += job.size
+      if (outcome.kind === 'read') report(job.path, 0, outcome.lines)
+    }
+
+    const init = { contentPolicy: policy, redactRules: opts.redactRules ?? [], prices }
+    stream = openParseStream(jobs, { mode: opts.worker ?? 'auto', init, bytesToRead })
+    startFile()
+    let next = 0
+    if (stream) {
+      try {
+        // The worker parses ahead; its events are replayed here in file order.
+        while (next < jobs.length) {
+          const { events, strings } = await stream.next()
+          if (signal.aborted) throw cancelled()
+          for (const e of events) {
+            if (isWriteOp(e)) {
+              exec(decode(e, strings))
+              continue
+            }
+            const job = jobs[next]
+            if (e[0] === 'skip') skipped.push({ file: job.path, line: e[1], reason: e[2] })
+            else if (e[0] === 'progress') report(job.path, e[1], e[2])
+            else if (e[0] === 'done') {
+              if (signal.aborted) throw cancelled()
+              finish(job, e[1].kind === 'deferred' ? await readFileJob(job, formats, hooks(job)) : e[1])
+              next++
+            }
+          }
+          stream.ack()
+        }
+      } catch (e) {
+        if (!failedToStart(e)) throw e
+      }
+    }
+    for (const job of jobs.slice(next)) {
+      if (signal.aborted) throw cancelled()
+      finish(job, await readFileJob(job, formats, hooks(job)))
+    }
+    if (signal.aborted) throw cancelled()
     if (imported === 0 && skipped.length === 0) skipped.push({ file: opts.paths.join(', '), line: null, reason: 'no supported files found' })
     for (const id of touched) refreshRunStats(db, id)
     const runIds = [...new Set([...touched, ...unchangedRuns])]
@@ -177,6 +194,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK')
     throw e
+  } finally {
+    await stream?.close()
   }
 }
 

@@ -30,7 +30,7 @@ export async function readJsonLines(ctx: FileImportContext, onLine: (text: strin
       }
     },
     parses,
-    { startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, signal: ctx.signal, onProgress: ctx.progress },
+    { startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, data: ctx.data, signal: ctx.signal, onProgress: ctx.progress, throttle: ctx.throttle },
   )
   if (result.incompleteTail) ctx.skip(result.lines + 1, 'incomplete last line (no newline, not valid JSON); it is read again on the next import')
   return { endOffset: result.endOffset, lines: result.lines }

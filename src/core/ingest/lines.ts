@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs'
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { CoreError } from '../../shared/result'
 
 export interface LineReadResult {
@@ -15,11 +15,33 @@ export interface LineReadOptions {
   startLine?: number
   /** Small files are read whole: opening a stream per small file costs more than parsing it (PERF-NOTES). */
   wholeFileBelow?: number
+  /** The bytes from `startOffset` to the end, when the caller has read them already (one read per file). */
+  data?: Buffer
   signal?: AbortSignal
   onProgress?: (bytesRead: number, lines: number) => void
+  /** Awaited after each chunk of a streamed file. */
+  throttle?: () => Promise<void> | void
 }
 
 const NEWLINE = 0x0a
+export const WHOLE_FILE_BELOW = 8 * 1024 * 1024
+
+/** Bytes [start, end) of a file: a grown transcript is read from where the last import stopped, not from its beginning. */
+export function readRange(path: string, start: number, end: number): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.allocUnsafe(Math.max(0, end - start))
+    let got = 0
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got)
+      if (n === 0) break // the file shrank meanwhile: what is there is what is read
+      got += n
+    }
+    return buf.subarray(0, got)
+  } finally {
+    closeSync(fd)
+  }
+}
 
 /**
  * Calls `onLine` for every complete line (text, 1-based line number). A last line without a
@@ -46,8 +68,8 @@ export async function readLines(
     } else incompleteTail = true
   }
 
-  if (size - start <= (opts.wholeFileBelow ?? 8 * 1024 * 1024)) {
-    const buf = readFileSync(path).subarray(start)
+  if (opts.data || size - start <= (opts.wholeFileBelow ?? WHOLE_FILE_BELOW)) {
+    const buf = opts.data ?? readRange(path, start, size)
     let from = 0
     for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, from)) {
       onLine(buf.toString('utf8', from, i), ++lineNo)
@@ -77,6 +99,7 @@ export async function readLines(
       from = i + 1
     }
     carry = Buffer.from(buf.subarray(from))
+    await opts.throttle?.()
     sinceProgress += chunk.length
     if (sinceProgress >= 4 * 1024 * 1024) {
       sinceProgress = 0

@@ -31,8 +31,10 @@ export function openStore({ path, nativeBinding }: StoreOptions): Store {
   write.pragma('foreign_keys = ON')
   write.pragma('busy_timeout = 5000')
   // Imports insert spans in key order of their ids, not of the B-tree: with SQLite's default 2 MB
-  // page cache most inserts miss it. 64 MB keeps the hot pages of a large import in memory.
-  write.pragma('cache_size = -65536')
+  // page cache most inserts miss it. 32 MB keeps the hot pages of a large import in memory: a
+  // 1 GB import wrote as fast as with 64 or 256 MB, and its COMMIT was faster (fewer dirty pages
+  // left to write at the end), with 32 MB less resident memory.
+  write.pragma('cache_size = -32768')
   const schemaVersion = migrate(write, migrations)
   const read = path === ':memory:' ? write : new Database(path, { ...opts, readonly: true })
   read.pragma('busy_timeout = 5000')

@@ -9,7 +9,8 @@ function statements(db: Database) {
   s = {
     // Links found in any order (a subagent's file may be read before its parent's) are settled
     // here: an agent span hangs under the tool call that started the agent, and the agent takes
-    // its type from that call.
+    // its type from that call. Rows already settled are not written again (a re-import that
+    // touches many runs would otherwise rewrite every agent of each).
     link: db.prepare(
       `UPDATE spans SET parent_id = a.parent_span_id FROM agents a
        WHERE spans.run_id = @id AND a.run_id = @id AND spans.id = 'agent:' || a.id AND a.parent_span_id IS NOT NULL
@@ -19,9 +20,12 @@ function statements(db: Database) {
       `UPDATE agents SET type = COALESCE(agents.type, json_extract(s.attrs, '$.subagentType')),
          name = CASE WHEN agents.name = agents.id AND json_extract(s.attrs, '$.subagentType') IS NOT NULL
                      THEN json_extract(s.attrs, '$.subagentType') || ' ' || agents.id ELSE agents.name END
-       FROM spans s WHERE agents.run_id = @id AND s.run_id = @id AND s.id = agents.parent_span_id`,
+       FROM spans s WHERE agents.run_id = @id AND s.run_id = @id AND s.id = agents.parent_span_id
+         AND ((agents.type IS NULL AND json_extract(s.attrs, '$.subagentType') IS NOT NULL)
+           OR (agents.name = agents.id AND json_extract(s.attrs, '$.subagentType') IS NOT NULL))`,
     ),
-    // One pass over the run's spans for every span figure.
+    // One pass over the run's spans for every span figure (the unpriced models too: a second
+    // scan of the run for them cost as much as the first).
     spans: db.prepare(
       `SELECT MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs, COUNT(*) AS spans,
          SUM(kind = 'llm') AS llm, SUM(kind = 'tool') AS tools, SUM(status = 'error') AS errors,
@@ -31,8 +35,7 @@ function statements(db: Database) {
          COALESCE(SUM(cache_read_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheRead,
          COALESCE(SUM(cost_usd) FILTER (WHERE kind = 'llm'), 0) AS cost,
          SUM(reported_cost_usd) AS reportedCost,
-         (SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM spans WHERE run_id = @id AND kind = 'llm'
-            AND cost_usd IS NULL AND model IS NOT NULL ORDER BY model)) AS unpriced
+         json_group_array(DISTINCT model) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL) AS unpriced
        FROM spans WHERE run_id = @id`,
     ),
     events: db.prepare(`SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n, SUM(severity = 'error') AS errors FROM events WHERE run_id = @id`),
@@ -52,6 +55,13 @@ function statements(db: Database) {
 
 interface SpanAgg { startMs: number | null; endMs: number | null; spans: number; llm: number | null; tools: number | null; errors: number | null; input: number; output: number; cacheCreation: number; cacheRead: number; cost: number; reportedCost: number | null; unpriced: string }
 interface TimeAgg { startMs: number | null; endMs: number | null; n: number; errors?: number | null }
+
+/** The unpriced models in SQLite's (byte-wise) order, as the column has always held them. */
+function sortedModels(json: string): string {
+  const models = JSON.parse(json) as string[]
+  if (models.length < 2) return json
+  return JSON.stringify(models.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
+}
 
 const min = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.min(...(xs.filter((x) => x !== null) as number[])) : null)
 const max = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...(xs.filter((x) => x !== null) as number[])) : null)
@@ -73,6 +83,6 @@ export function refreshRunStats(db: Database, runId: string): void {
     endedAt: max(s.endMs, e.endMs, m.endMs),
     spans: s.spans, llm: s.llm ?? 0, tools: s.tools ?? 0, errors: (s.errors ?? 0) + (e.errors ?? 0),
     metrics: m.n, events: e.n, input: s.input, output: s.output, cacheCreation: s.cacheCreation, cacheRead: s.cacheRead,
-    cost: s.cost, reportedCost: s.reportedCost, unpriced: s.unpriced,
+    cost: s.cost, reportedCost: s.reportedCost, unpriced: sortedModels(s.unpriced),
   })
 }

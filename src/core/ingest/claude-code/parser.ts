@@ -199,7 +199,12 @@ export class ClaudeCodeParser {
       const open = this.openToolSpans.get(r.toolUseId)
       if (open) {
         this.openToolSpans.delete(r.toolUseId)
-        this.sink.span({ ...open, endMs: end.endMs, status: end.status, error: end.error, attrs: { ...open.attrs, ...end.attrs } })
+        // Completed in place (the call is done with): spreading a record into a new one cost a tenth of the parse.
+        open.endMs = end.endMs
+        open.status = end.status
+        open.error = end.error
+        open.attrs = Object.assign(open.attrs ?? {}, end.attrs)
+        this.sink.span(open)
       } else if (this.toolUsesSeen.has(r.toolUseId)) this.sink.endSpan(end)
       // Lines are not always in time order (sidechains interleave): a result may precede its call.
       else this.pendingResults.push(end)

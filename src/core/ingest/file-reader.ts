@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto'
+import { closeSync, openSync, readSync } from 'node:fs'
+import { basename } from 'node:path'
+import type { ContentPolicy, RecordSink } from './records'
+import type { FormatImporter } from './formats'
+import { WHOLE_FILE_BELOW } from './lines'
+
+// Reading one input file into records, apart from the database: the same code runs in the
+// importer's thread or in the parse worker (parse-worker.ts), which hands the records back.
+
+const HEAD_BYTES = 64 * 1024
+const HASHED_HEAD = 4096
+
+/** What the last import stored about a path (imported_files). */
+export interface PrevFile {
+  size: number
+  offset: number
+  lines: number
+  resume: string
+  head_hash: string
+  mtime_ms: number
+  format: string
+  content_policy: ContentPolicy
+}
+
+export interface FileJob {
+  path: string
+  size: number
+  mtimeMs: number
+  explicit: boolean
+  prev: PrevFile | null
+  /** Read from the beginning even if the file has only grown: more text is asked for than it was read with. */
+  rereadAll: boolean
+}
+
+export type FileOutcome =
+  | { kind: 'read'; format: string; endOffset: number; lines: number; resume: string; headHash: string }
+  /** No format recognised it; `reason` says why when the file was named explicitly. */
+  | { kind: 'unknown'; reason: string }
+  /** Not one of the formats this reader was given (the parse worker's are a subset): read it in the importer's thread. */
+  | { kind: 'deferred' }
+
+export interface ReadHooks {
+  sink: RecordSink
+  signal: AbortSignal
+  skip(line: number | null, reason: string): void
+  progress(bytesRead: number, lines: number): void
+  /** Awaited between chunks of a streamed file, so a reader that runs ahead of the writer can wait. */
+  throttle?: () => Promise<void> | void
+}
+
+export const hashHead = (head: Buffer, length: number) => createHash('sha1').update(head.subarray(0, Math.min(length, HASHED_HEAD))).digest('hex')
+
+function readAt(fd: number, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, end - start))
+  let got = 0
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, start + got)
+    if (n === 0) break
+    got += n
+  }
+  return buf.subarray(0, got)
+}
+
+/**
+ * Sniffs and reads one file. It is opened once: the head (for sniffing and the resume check)
+ * and then only the bytes not read before (a grown transcript from its last offset), so a
+ * re-import of a folder where a few files grew reads a few kilobytes, not the folder.
+ */
+export async function readFileJob(job: FileJob, formats: readonly FormatImporter[], hooks: ReadHooks, deferUnknown = false): Promise<FileOutcome> {
+  const { path, size, prev } = job
+  const name = basename(path)
+  let head: Buffer = Buffer.alloc(0)
+  let format: FormatImporter | undefined
+  let data: Buffer | undefined
+  let resumeFrom = null
+  const fd = size > 0 ? openSync(path, 'r') : null
+  try {
+    // A grown append-only file whose first bytes are unchanged keeps its format: only those bytes
+    // are read to check, not the whole head (a re-import touches every file that grew).
+    const known = prev && !job.rereadAll && size >= prev.size ? formats.find((f) => f.appendOnly && f.format === prev.format) : undefined
+    if (known && fd !== null) {
+      head = readAt(fd, 0, Math.min(size, HASHED_HEAD))
+      if (hashHead(head, prev!.size) === prev!.head_hash) format = known
+    }
+    if (!format) {
+      if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
+      format = formats.find((f) => f.sniff({ path, name, size, head }))
+    }
+    if (!format) {
+      if (deferUnknown) return { kind: 'deferred' }
+      const reason = size === 0 ? 'empty file' : head.includes(0) ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript)'
+      return { kind: 'unknown', reason }
+    }
+    // Grown with the same beginning: read on from where the last import stopped.
+    const sameHead = prev && prev.format === format.format && size >= prev.size && hashHead(head, prev.size) === prev.head_hash
+    if (sameHead && !job.rereadAll && format.appendOnly) resumeFrom = { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> }
+    const from = resumeFrom?.offset ?? 0
+    // Line-oriented formats take the bytes read here; a large file is streamed by the format instead.
+    if (fd !== null && format.appendOnly && size - from <= WHOLE_FILE_BELOW) data = from === 0 && size <= head.length ? head : readAt(fd, from, size)
+  } finally {
+    if (fd !== null) closeSync(fd)
+  }
+  const res = await format.importFile({
+    path, size, sink: hooks.sink, resumeFrom, signal: hooks.signal, data,
+    skip: hooks.skip, progress: hooks.progress, throttle: hooks.throttle,
+  })
+  return { kind: 'read', format: format.format, endOffset: res.endOffset, lines: res.lines, resume: JSON.stringify(res.resume ?? {}), headHash: hashHead(head, res.endOffset) }
+}

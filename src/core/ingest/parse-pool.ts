@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { CoreError, type ErrorCode } from '../../shared/result'
+import type { FileJob } from './file-reader'
+import type { FromWorker, StreamEvent, ToWorker, WorkerInit } from './record-stream'
+
+/** Below this many bytes to read, starting a worker (~50 ms) costs more than it saves. */
+export const WORKER_MIN_BYTES = 16 * 1024 * 1024
+
+export type WorkerMode = 'auto' | 'always' | 'never'
+
+/** SWARMSCOPE_INGEST_WORKER=never|always overrides 'auto' (to compare both paths, or to rule the worker out when diagnosing). */
+function modeFromEnv(mode: WorkerMode, env: NodeJS.ProcessEnv = process.env): WorkerMode {
+  const v = env.SWARMSCOPE_INGEST_WORKER
+  return mode === 'auto' && (v === 'never' || v === 'always') ? v : mode
+}
+
+/**
+ * Where the bundled worker is: beside the bundle this module was built into (out/cli for the
+ * CLI and `serve`; out/main or its chunks folder for Electron). Null when running from sources
+ * (vitest, tsx), where the importer parses in its own thread unless a test asks for the worker.
+ */
+function bundledEntry(): URL | null {
+  for (const rel of ['./', '../']) {
+    for (const name of ['ingest-worker.mjs', 'ingest-worker.js']) {
+      const url = new URL(rel + name, import.meta.url)
+      if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url
+    }
+  }
+  return null
+}
+
+/** The worker's error as the importer's thread would have raised it (a CoreError keeps its code, a file error its errno code). */
+function workerError(m: Extract<FromWorker, { type: 'error' }>): Error {
+  if (m.name === 'CoreError' && m.code) return new CoreError(m.code as ErrorCode, m.message)
+  return Object.assign(new Error(m.message), m.code ? { code: m.code } : {})
+}
+
+/**
+ * A small young generation: the worker's garbage is short-lived (lines, parsed JSON), and the
+ * default (sized from the machine's memory) added ~40 MB to a 1 GB import's peak RSS, which
+ * must stay under 300 MB, without being faster (measured 9.3 s with 8 MB, 9.9 s with 16 MB).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 }
+
+let cachedEntry: URL | null | undefined
+function startWorker(mode: WorkerMode, init: WorkerInit): Worker | null {
+  if (mode === 'never') return null
+  cachedEntry ??= bundledEntry()
+  if (cachedEntry) return new Worker(cachedEntry, { workerData: init, resourceLimits: WORKER_LIMITS })
+  if (mode !== 'always' || !import.meta.url.endsWith('.ts')) return null
+  // From sources: the TypeScript entry through tsx (tests of the worker path only).
+  const entry = new URL('./parse-worker.ts', import.meta.url).href
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`
+  return new Worker(boot, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS })
+}
+
+/** Events in file order, with the strings their rows refer to (record-stream.ts, `decode`). */
+export interface Batch {
+  events: StreamEvent[]
+  strings: string[]
+}
+
+/** The parse worker seen from the importer: batches of events in file order. */
+export interface ParseStream {
+  /** The next batch (waits for it); call `ack()` once it is written. Rejects with `beforeFirstBatch` set when an 'auto' worker never got going. */
+  next(): Promise<Batch>
+  ack(): void
+  close(): Promise<void>
+}
+
+export const failedToStart = (e: unknown) => (e as { beforeFirstBatch?: boolean } | null)?.beforeFirstBatch === true
+
+export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init: WorkerInit; bytesToRead: number }): ParseStream | null {
+  const mode = modeFromEnv(opts.mode)
+  if (jobs.length === 0 || (mode === 'auto' && opts.bytesToRead < WORKER_MIN_BYTES)) return null
+  const worker = startWorker(mode, opts.init)
+  if (!worker) return null
+  const ready: Batch[] = []
+  let received = false
+  let failure: Error | null = null
+  let waiting: { resolve: (b: Batch) => void; reject: (e: Error) => void } | null = null
+  const fail = (e: Error) => {
+    // Nothing came back yet: the worker could not start here (an entry it cannot load, say from
+    // inside an asar archive). The importer then reads every file itself, unless the worker was
+    // asked for by name ('always': tests and diagnosis want to see it fail).
+    failure ??= received || mode === 'always' ? e : Object.assign(e, { beforeFirstBatch: true })
+    waiting?.reject(failure)
+    waiting = null
+  }
+  worker.on('message', (m: FromWorker) => {
+    if (m.type === 'error') return fail(workerError(m))
+    received = true
+    const batch = { events: m.events, strings: m.strings }
+    if (waiting) {
+      waiting.resolve(batch)
+      waiting = null
+    } else ready.push(batch)
+  })
+  worker.on('error', (e) => fail(e))
+  worker.on('exit', (code) => fail(new Error(`the parse worker stopped (exit code ${code})`)))
+  worker.postMessage({ type: 'jobs', jobs } satisfies ToWorker)
+  return {
+    next() {
+      const batch = ready.shift()
+      if (batch) return Promise.resolve(batch)
+      if (failure) return Promise.reject(failure)
+      return new Promise((resolve, reject) => (waiting = { resolve, reject }))
+    },
+    ack: () => worker.postMessage({ type: 'ack' } satisfies ToWorker),
+    async close() {
+      worker.removeAllListeners()
+      await worker.terminate()
+    },
+  }
+}

@@ -1,0 +1,83 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { createBinder } from './bind'
+import { claudeCodeFormat } from './claude-code/format'
+import { readFileJob, type FileJob } from './file-reader'
+import { ndjsonFormat } from './ndjson/format'
+import { Interner, isWriteOp, recordingSink, type FromWorker, type StreamEvent, type ToWorker, type WorkerInit } from './record-stream'
+
+// The parse worker's entry (bundled as ingest-worker.mjs beside the CLI and the Electron main
+// bundle). It reads and parses the files it is sent while the importer's thread writes the
+// records of the previous ones: on two cores, parsing and SQLite inserts overlap.
+//
+// Only the JSON-lines formats run here (they are where the bytes are, and need nothing native);
+// a file they do not recognise is handed back ('deferred') and read by the importer itself.
+
+const FORMATS = [claudeCodeFormat, ndjsonFormat]
+/** Records per message: large enough that messaging costs little, small enough to pipeline. */
+const BATCH = 2048
+/** Messages the importer has not written yet before this worker waits: bounds the memory in between. */
+const MAX_IN_FLIGHT = 4
+
+const port = parentPort!
+const init = workerData as WorkerInit
+const queue: FileJob[] = []
+let events: StreamEvent[] = []
+const interner = new Interner()
+let inFlight = 0
+let acked: (() => void) | null = null
+let queued: (() => void) | null = null
+
+const post = (m: FromWorker) => port.postMessage(m)
+function flush(): void {
+  if (events.length === 0) return
+  post({ type: 'events', events, strings: interner.take() })
+  events = []
+  inFlight++
+}
+function push(e: StreamEvent): void {
+  events.push(isWriteOp(e) ? interner.encode(e) : e)
+  if (events.length >= BATCH) flush()
+}
+async function throttle(): Promise<void> {
+  while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (acked = r))
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'ack') {
+    inFlight--
+    acked?.()
+    acked = null
+  } else {
+    queue.push(...m.jobs)
+    queued?.()
+    queued = null
+  }
+})
+
+async function main(): Promise<void> {
+  // Cancelling is the importer's: it stops replaying and ends this worker.
+  const signal = new AbortController().signal
+  const binder = createBinder({ contentPolicy: init.contentPolicy, now: Date.now, redactRules: init.redactRules, prices: init.prices })
+  const sink = recordingSink(init.contentPolicy, binder, push)
+  for (;;) {
+    const job = queue.shift()
+    if (!job) {
+      flush()
+      await new Promise<void>((r) => (queued = r))
+      continue
+    }
+    await throttle()
+    const outcome = await readFileJob(
+      job,
+      FORMATS,
+      { sink, signal, skip: (line, reason) => push(['skip', line, reason]), progress: (bytes, lines) => push(['progress', bytes, lines]), throttle },
+      true,
+    )
+    push(['done', outcome])
+  }
+}
+
+main().catch((e: unknown) => {
+  const err = e as Error & { code?: unknown }
+  post({ type: 'error', name: err?.name ?? 'Error', message: err?.message ?? String(e), code: typeof err?.code === 'string' ? err.code : undefined })
+})

@@ -1,0 +1,106 @@
+import type { PriceTable } from '../pricing/price'
+import type { RedactionRule } from '../privacy/redact'
+import type { Binder } from './bind'
+import type { FileJob, FileOutcome } from './file-reader'
+import type { ContentPolicy, RecordSink } from './records'
+import type { WriteOp } from './writer'
+
+// What the parse worker sends back: the statements its parsers' records became (bind.ts), in
+// order, with the file boundaries, skipped lines and progress between them. The importer runs
+// them with the same writer statements as records parsed in its own thread.
+
+/** A statement whose repeated strings are indexes into its batch's table (`Interner`). */
+export type EncodedOp = [WriteOp[0], WriteOp[1], true]
+export type StreamEvent = WriteOp | EncodedOp | ['skip', number | null, string] | ['progress', number, number] | ['done', FileOutcome]
+
+export type ToWorker = { type: 'jobs'; jobs: FileJob[] } | { type: 'ack' }
+/** `strings`: the batch's table of repeated short strings (see `Interner`). */
+export type FromWorker = { type: 'events'; events: StreamEvent[]; strings: string[] } | { type: 'error'; name: string; message: string; code?: string }
+
+/** Everything bind.ts needs, as plain data (rules' patterns are RegExps, which cross threads). */
+export interface WorkerInit {
+  contentPolicy: ContentPolicy
+  redactRules: readonly RedactionRule[]
+  prices: PriceTable
+}
+
+/**
+ * A sink that binds and records instead of writing. `endSpan` cannot know whether the span
+ * exists and answers true; the formats the worker reads ignore that answer.
+ */
+export function recordingSink(contentPolicy: ContentPolicy, binder: Binder, push: (e: StreamEvent) => void): RecordSink {
+  return {
+    contentPolicy,
+    content: (c) => {
+      const row = binder.content(c)
+      if (row) push(['content', row])
+    },
+    run: (r) => push(['run', binder.run(r)]),
+    agent: (a) => push(['agent', binder.agent(a)]),
+    span: (s) => push(['span', binder.span(s)]),
+    endSpan: (e) => (push(['endSpan', binder.endSpan(e)]), true),
+    event: (e) => push(['event', binder.event(e)]),
+    metric: (m) => push(['metric', binder.metric(m)]),
+  }
+}
+
+export const isWriteOp = (e: StreamEvent): e is WriteOp | EncodedOp => e[0] !== 'skip' && e[0] !== 'progress' && e[0] !== 'done'
+
+/**
+ * Positions in each statement's parameters that only ever hold a string or null and repeat from
+ * row to row (run ids, kinds, names, models, statuses). They cross the thread as indexes into a
+ * per-batch table: every string sent is a string the importer's thread must allocate again,
+ * and these were most of them.
+ */
+const INTERNED: Record<WriteOp[0], readonly number[]> = {
+  run: [0, 1, 2, 3, 4],
+  agent: [0, 2, 3, 4, 5, 8, 9, 10, 11],
+  span: [0, 2, 3, 4, 5, 8, 10],
+  endSpan: [2, 3, 6],
+  event: [0, 3, 4, 5],
+  metric: [0, 1, 2],
+  content: [0, 2, 6],
+}
+const MAX_INTERNED_LENGTH = 80
+
+/** Worker side: replaces the repeated strings of a batch's rows by table indexes. */
+export class Interner {
+  private index = new Map<string, number>()
+  strings: string[] = []
+  encode(op: WriteOp | EncodedOp): WriteOp | EncodedOp {
+    if (op.length === 3) return op
+    const row = op[1]
+    const at = INTERNED[op[0]]
+    // Rows are left as they are unless those positions hold what they should (a number there
+    // would read back as a table entry).
+    for (const i of at) if (row[i] != null && typeof row[i] !== 'string') return op
+    for (const i of at) {
+      const v = row[i]
+      if (typeof v !== 'string' || v.length > MAX_INTERNED_LENGTH) continue
+      let n = this.index.get(v)
+      if (n === undefined) {
+        n = this.strings.length
+        this.strings.push(v)
+        this.index.set(v, n)
+      }
+      row[i] = n
+    }
+    return [op[0], row, true]
+  }
+  /** Starts the next batch's table. */
+  take(): string[] {
+    const out = this.strings
+    this.strings = []
+    this.index = new Map()
+    return out
+  }
+}
+
+/** Importer side: puts the strings back into an encoded row. */
+export function decode(op: WriteOp | EncodedOp, strings: readonly string[]): WriteOp {
+  if (op.length === 3) {
+    const row = op[1]
+    for (const i of INTERNED[op[0]]) if (typeof row[i] === 'number') row[i] = strings[row[i] as number]
+  }
+  return op as WriteOp
+}
