@@ -50,8 +50,16 @@ export async function ensureCliBundle() {
       packages: 'external',
       sourcemap: 'linked',
       logLevel: 'error',
+      // Code behind a dynamic import (the host, live services, the MCP SDK) goes to chunks loaded
+      // on first use: with packages external, a single file would import ws, prom-client and the
+      // MCP SDK at every start (~0.35 s), though only serve and mcp need them.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       // import.meta.url must point into out/cli so relative paths (the renderer folder, the worker) resolve.
     })
+    // Chunks are named by content hash: moving them in first never changes one a running command reads.
+    mkdirSync(join(ROOT, 'out/cli/chunks'), { recursive: true })
+    for (const name of existsSync(join(tmp, 'chunks')) ? readdirSync(join(tmp, 'chunks')) : []) renameSync(join(tmp, 'chunks', name), join(ROOT, 'out/cli/chunks', name))
     for (const name of ['ingest-worker.mjs.map', 'ingest-worker.mjs', 'swarmscope.mjs.map', 'swarmscope.mjs']) renameSync(join(tmp, name), join(ROOT, 'out/cli', name))
   } finally {
     rmSync(tmp, { recursive: true, force: true })

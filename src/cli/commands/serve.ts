@@ -3,11 +3,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { newToken } from '../../server/auth'
-import { startHost } from '../../server/host'
 import { CliError, openCore, type GlobalOptions } from '../context'
 import { packageRoot } from '../package-root'
-import { addLiveOptions, startLive } from '../live-options'
-import { startReportScheduler } from '../../core/reports/schedule/loop'
+import { addLiveOptions } from '../live-options'
 
 const defaultRendererDir = () => process.env.SWARMSCOPE_RENDERER_DIR ?? join(packageRoot(), 'out/renderer')
 
@@ -37,6 +35,8 @@ export function registerServe(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, got "${o.port}"`, 2)
       const rendererDir = defaultRendererDir()
       if (!existsSync(`${rendererDir}/index.html`)) console.error(`note: the UI is not built (${rendererDir}); run \`npm run build\`. Serving the API only.`)
+      // Loaded on use: the host brings ws, prom-client and the MCP SDK, which other commands never need.
+      const [{ startHost }, { startLive }, { startReportScheduler }] = await Promise.all([import('../../server/host'), import('../live-start'), import('../../core/reports/schedule/loop')])
       const core = openCore(opts)
       const token = newToken()
       const host = await startHost({ core, token, port, rendererDir, mcpAnonymize: o.mcpAnonymize }).catch((e: NodeJS.ErrnoException) => {
