@@ -4,28 +4,13 @@ import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { describe, expect, it } from 'vitest'
-import { createCore } from '../../src/core'
-import { tempDb, tempDir } from '../helpers/temp'
+import { tempDir } from '../helpers/temp'
 import { BIN } from '../integrations/swarm-fixture'
-import { leaks, ndjsonTotals, ok, pdfText } from './outputs'
-import { USER, plantIdentities, plantSecrets, writeNdjsonRun, writeTranscript } from './planted'
+import { importPlanted, leaks, ndjsonTotals, ok, pdfText } from './outputs'
 
 // --anonymize through the real processes: the CLI writing files (and the mapping, only when
 // asked), and `swarmscope mcp --anonymize` answering the official MCP SDK client.
 
-async function imported() {
-  const planted = plantSecrets()
-  const id = plantIdentities()
-  const dir = tempDir()
-  const t = writeTranscript(dir, planted)
-  writeNdjsonRun(dir, planted, id)
-  const db = tempDb()
-  const core = createCore({ path: db })
-  await ok(core, 'import.paths', { paths: [dir], content: 'full', group: id.group, tags: { owner: id.tag } })
-  const secrets = planted.flatMap((x) => x.needles)
-  const names = ['webapp', USER, t.session, t.session.slice(0, 8), t.runId, id.runId, id.runName, id.host, id.agent, id.group, id.tag, 'sub1']
-  return { core, db, t, id, secrets, names }
-}
 
 const cli = (db: string, ...args: string[]) => {
   const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', timeout: 120_000 })
@@ -34,7 +19,7 @@ const cli = (db: string, ...args: string[]) => {
 
 describe('swarmscope … --anonymize (CLI process)', () => {
   it('writes reports, exports and bundles without names or secrets, the same as the route with that salt', { timeout: 180_000 }, async () => {
-    const { core, db, t, id, secrets, names } = await imported()
+    const { core, db, t, id, secrets, names } = await importPlanted()
     try {
       const out = tempDir()
       const report = cli(db, 'report', t.runId, '--anonymize', '--salt', 'team', '--out', join(out, 'shared.md'), '--mapping', join(out, 'mapping.json'))
@@ -71,7 +56,7 @@ describe('swarmscope … --anonymize (CLI process)', () => {
   })
 
   it('says what is wrong with the flags', async () => {
-    const { core, db, t } = await imported()
+    const { core, db, t } = await importPlanted()
     core.close()
     const stray = cli(db, 'export', t.runId, '--salt', 'x')
     expect(stray.code).toBe(2)
@@ -87,7 +72,7 @@ type Structured = Record<string, any> // eslint-disable-line @typescript-eslint/
 
 describe('swarmscope mcp --anonymize (official SDK client over stdio)', () => {
   it('answers under pseudonyms, one salt per session, with the real numbers', { timeout: 120_000 }, async () => {
-    const { core, db, t, secrets, names } = await imported()
+    const { core, db, t, secrets, names } = await importPlanted()
     const client = new Client({ name: 'swarmscope-test', version: '1.0.0' })
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, '--db', db, 'mcp', '--anonymize'], stderr: 'pipe' }))
     const answers: string[] = []

@@ -2,12 +2,9 @@ import { spawn } from 'node:child_process'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { describe, expect, it } from 'vitest'
-import { createCore } from '../../src/core'
 import { startHost } from '../../src/server/host'
-import { tempDb, tempDir } from '../helpers/temp'
 import { BIN } from '../integrations/swarm-fixture'
-import { leaks, ok } from './outputs'
-import { USER, plantIdentities, plantSecrets, writeNdjsonRun, writeTranscript } from './planted'
+import { importPlanted, leaks, ok } from './outputs'
 
 // MCP at /mcp on the local host under pseudonyms, through the official SDK client over
 // streamable HTTP: turned on by the privacy.anonymizeMcp setting (read at each request) or by
@@ -18,16 +15,8 @@ const TOKEN = 'anon-mcp-token'
 type Structured = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function imported() {
-  const planted = plantSecrets()
-  const id = plantIdentities()
-  const dir = tempDir()
-  const t = writeTranscript(dir, planted)
-  writeNdjsonRun(dir, planted, id)
-  const db = tempDb()
-  const core = createCore({ path: db })
-  await ok(core, 'import.paths', { paths: [dir], content: 'full', group: id.group, tags: { owner: id.tag } })
-  const names = ['webapp', USER, t.session, t.session.slice(0, 8), t.runId, id.runId, id.runName, id.host, id.agent, id.group, id.tag, 'sub1']
-  return { core, db, t, names: [...planted.flatMap((x) => x.needles), ...names] }
+  const { core, db, t, secrets, names } = await importPlanted()
+  return { core, db, t, names: [...secrets, ...names] }
 }
 
 /** An SDK client on /mcp that keeps every answer's text for the leak search. */

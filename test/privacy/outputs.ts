@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Core } from '../../src/core'
+import { createCore, type Core } from '../../src/core'
 import type { AnonymizeRequest } from '../../src/shared/anonymize'
 import type { RouteInput, RouteName, RouteOutput } from '../../src/shared/contract'
-import { tempDir } from '../helpers/temp'
-import { allText } from './planted'
+import { tempDb, tempDir } from '../helpers/temp'
+import { USER, allText, plantIdentities, plantSecrets, writeNdjsonRun, writeTranscript } from './planted'
 
 // Every way a run leaves the machine through the core: reports in each format (a PDF read back
 // as text with pdftotext), Markdown's chart files, CSV/NDJSON/OTLP exports and a bundle.
@@ -20,6 +20,24 @@ export async function ok<R extends RouteName>(core: Core, route: R, input: Route
   const r = await core.call(route, input)
   if (!r.ok) throw new Error(`${route}: ${r.error.message}`)
   return r.data
+}
+
+/**
+ * A store holding a transcript and an NDJSON run with planted secrets and identities, imported
+ * with full text: what the anonymized outputs must hide (`secrets`, and the identifying `names`).
+ */
+export async function importPlanted() {
+  const planted = plantSecrets()
+  const id = plantIdentities()
+  const dir = tempDir()
+  const t = writeTranscript(dir, planted)
+  writeNdjsonRun(dir, planted, id)
+  const db = tempDb()
+  const core = createCore({ path: db })
+  await ok(core, 'import.paths', { paths: [dir], content: 'full', group: id.group, tags: { owner: id.tag } })
+  const secrets = planted.flatMap((x) => x.needles)
+  const names = ['webapp', USER, t.session, t.session.slice(0, 8), t.runId, id.runId, id.runName, id.host, id.agent, id.group, id.tag, 'sub1']
+  return { core, db, t, id, secrets, names }
 }
 
 /** The text of a PDF, as a reader would copy it out (poppler's pdftotext). */
