@@ -6,11 +6,10 @@ import { getRun } from './runs'
 // largest value, plus sum and count. Drawn in that order, a line through these points is the
 // same picture as the line through every point, at a few thousand points instead of a million.
 //
-// One pass over the run's rows: SQLite hands over the times and values as two JSON arrays (built
-// in C, parsed natively), and one loop folds them into buckets. Aggregating in SQL needed three
-// passes (first and last value each need their own GROUP BY) plus a sort per pass; reading rows
-// one by one into JavaScript costs an object per row. JSON carries 15 significant digits, ample
-// for a chart (the analysis reads stored values directly).
+// One pass over the run's rows, folded as SQLite reads them: an aggregate function registered on
+// the connection hands each (time, value) straight to the fold, so no row becomes an object and
+// no JSON is built or parsed (that round trip was most of a 1 M-point query). Aggregating in SQL
+// needed three passes (first and last value each need their own GROUP BY) plus a sort per pass.
 
 const VALUE: Record<SeriesMetric, { expr: string; kinds: string; unit: Series['unit'] }> = {
   tokens: { expr: 'COALESCE(input_tokens,0) + COALESCE(output_tokens,0) + COALESCE(cache_creation_tokens,0) + COALESCE(cache_read_tokens,0)', kinds: `kind = 'llm'`, unit: 'tokens' },
@@ -45,17 +44,19 @@ export function runSeries(db: Database, ref: string, o: SeriesOptions): Series {
   const bucketMs = Math.max(1, (toMs - fromMs) / o.width)
   const v = VALUE[o.metric]
   // A point is placed where the call ended: that is when its tokens and cost were spent.
-  const row = db
-    .prepare(
-      `SELECT json_group_array(COALESCE(end_ms, start_ms) - @from), json_group_array(${v.expr}) FROM spans
+  const m = m4Fold(bucketMs, Math.floor((toMs - fromMs) / bucketMs) + 1)
+  folding = m
+  try {
+    db.prepare(
+      `SELECT ${registerFold(db)}(COALESCE(end_ms, start_ms) - @from, ${v.expr}) FROM spans
        WHERE run_id = @id AND ${v.kinds} AND COALESCE(end_ms, start_ms) BETWEEN @from AND @to`,
     )
-    .raw()
-    .get({ id: run.id, from: sqlInt(fromMs), to: sqlInt(toMs) }) as [string, string]
-  const ts = JSON.parse(row[0]) as number[]
-  const vs = JSON.parse(row[1]) as (number | null)[]
-  const out: Series = { metric: o.metric, unit: v.unit, fromMs, toMs, bucketMs, points: ts.length, t: [], first: [], last: [], min: [], max: [], sum: [], count: [] }
-  const m = m4Buckets(ts, vs, bucketMs, Math.floor((toMs - fromMs) / bucketMs) + 1)
+      .raw()
+      .get({ id: run.id, from: sqlInt(fromMs), to: sqlInt(toMs) })
+  } finally {
+    folding = null
+  }
+  const out: Series = { metric: o.metric, unit: v.unit, fromMs, toMs, bucketMs, points: m.points(), t: [], first: [], last: [], min: [], max: [], sum: [], count: [] }
   for (let b = 0; b < m.count.length; b++) {
     if (m.count[b] === 0) continue
     // Calls without a value (an end but no start) are counted, as COUNT(*) did, but carry no value.
@@ -71,12 +72,29 @@ export function runSeries(db: Database, ref: string, o: SeriesOptions): Series {
   return out
 }
 
+// The fold the running query feeds. Queries run synchronously, one at a time per thread.
+let folding: M4Fold | null = null
+const registered = new WeakSet<Database>()
+
+/** Registers the fold's aggregate on this connection once; returns its name. */
+function registerFold(db: Database): string {
+  if (!registered.has(db)) {
+    // Two arguments a row (better-sqlite3 counts the step's parameters); its types know of one.
+    const step = (_acc: null, t: number, x: number | null): undefined => folding!.add(t, x)
+    db.aggregate('swarmscope_m4', { start: null, step: step as unknown as (acc: null, t: null) => undefined, result: () => null })
+    registered.add(db)
+  }
+  return 'swarmscope_m4'
+}
+
+type M4Fold = ReturnType<typeof m4Fold>
+
 /**
- * Folds (time since the window's start, value) pairs into `buckets` buckets of `bucketMs`. First
- * and last are the values at the earliest and latest time (the first met on a tie, as SQLite's
- * bare columns did); sums are compensated (Neumaier), as SQLite's SUM of reals is.
+ * Folds (time since the window's start, value) pairs, in the order given, into `buckets` buckets
+ * of `bucketMs`. First and last are the values at the earliest and latest time (the first met on
+ * a tie, as SQLite's bare columns did); sums are compensated (Neumaier), as SQLite's SUM of reals is.
  */
-export function m4Buckets(ts: ArrayLike<number>, vs: ArrayLike<number | null>, bucketMs: number, buckets: number) {
+export function m4Fold(bucketMs: number, buckets: number) {
   const count = new Float64Array(buckets)
   const valued = new Float64Array(buckets)
   const sum = new Float64Array(buckets)
@@ -87,10 +105,10 @@ export function m4Buckets(ts: ArrayLike<number>, vs: ArrayLike<number | null>, b
   const lastT = new Float64Array(buckets).fill(-Infinity)
   const first: (number | null)[] = new Array<number | null>(buckets).fill(null)
   const last: (number | null)[] = new Array<number | null>(buckets).fill(null)
-  for (let i = 0; i < ts.length; i++) {
-    const t = ts[i]
+  let n = 0
+  const add = (t: number, x: number | null): undefined => {
+    n++
     const b = Math.min(buckets - 1, Math.trunc(t / bucketMs))
-    const x = vs[i]
     count[b]++
     if (t < firstT[b]) {
       firstT[b] = t
@@ -100,7 +118,7 @@ export function m4Buckets(ts: ArrayLike<number>, vs: ArrayLike<number | null>, b
       lastT[b] = t
       last[b] = x
     }
-    if (x === null) continue
+    if (x === null) return
     valued[b]++
     const s = sum[b]
     const y = s + x
@@ -109,5 +127,5 @@ export function m4Buckets(ts: ArrayLike<number>, vs: ArrayLike<number | null>, b
     if (x < min[b]) min[b] = x
     if (x > max[b]) max[b] = x
   }
-  return { count, valued, sum, comp, min, max, first, last }
+  return { count, valued, sum, comp, min, max, first, last, add, points: () => n }
 }

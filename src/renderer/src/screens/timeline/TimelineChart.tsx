@@ -44,6 +44,17 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
   const swapStarted = useRef<number | null>(null)
   const latest = useRef(0)
   const wall = useRef(0)
+  const viewStale = useRef(false)
+  /** The view as the chart shows it now (ms since the run's start). */
+  const currentView = useCallback((): [number, number] | null => {
+    const c = chart.current
+    if (viewStale.current && c) {
+      viewStale.current = false
+      const z = (c.getOption() as { dataZoom?: { startValue: number; endValue: number }[] }).dataZoom?.[0]
+      if (z) view.current = [z.startValue, z.endValue]
+    }
+    return view.current
+  }, [])
 
   // The critical path marks the next layouts; one already shown is re-marked in place.
   const criticalRef = useRef(critical)
@@ -92,22 +103,22 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
   const option = useCallback(
     (t: ChartTheme) => {
       if (!laid) return {}
-      const v = view.current ?? [0, wall.current]
+      const v = currentView() ?? [0, wall.current]
       return timelineOption(laid.laid, groups, laid.win, t, v, wall.current, height)
     },
-    [laid, groups, height],
+    [laid, groups, height, currentView],
   )
 
   const onReady = useCallback(
     (c: ECharts) => {
       chart.current = c
       let timer = 0
+      // Only marked here: getOption() deep-copies every series' data, which cost a zoom frame
+      // much of its budget; the view is read when it is next needed (see currentView).
       c.on('datazoom', () => {
-        const z = (c.getOption() as { dataZoom?: { startValue: number; endValue: number }[] }).dataZoom?.[0]
-        if (!z) return
-        view.current = [z.startValue, z.endValue]
+        viewStale.current = true
         window.clearTimeout(timer)
-        timer = window.setTimeout(() => setFetchView(view.current), 180)
+        timer = window.setTimeout(() => setFetchView(currentView()), 180)
       })
       c.on('finished', () => {
         const now = performance.now()
@@ -146,7 +157,7 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
         if (hit && s >= 0) onSelect(hit.l.win.spans.id[s])
       })
     },
-    [onSelect],
+    [onSelect, currentView],
   )
   const laidRef = useRef(laid)
   laidRef.current = laid
@@ -162,18 +173,18 @@ export function TimelineChart({ runId, depth, critical, criticalOnly, initialVie
     }
     controls.current = {
       zoom(f) {
-        const [a, b] = view.current ?? [0, wall.current]
+        const [a, b] = currentView() ?? [0, wall.current]
         const mid = (a + b) / 2
         const half = ((b - a) / 2) * f
         apply(mid - half, mid + half)
       },
       pan(f) {
-        const [a, b] = view.current ?? [0, wall.current]
+        const [a, b] = currentView() ?? [0, wall.current]
         apply(a + (b - a) * f, b + (b - a) * f)
       },
       reset: () => apply(0, wall.current),
     }
-  }, [controls])
+  }, [controls, currentView])
 
   return (
     <div
