@@ -6,7 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/temp'
 import { BIN } from '../integrations/swarm-fixture'
-import { importPlanted, leaks, ndjsonTotals, ok, pdfText } from './outputs'
+import { importPlanted, leaks, mcpTools, ndjsonTotals, ok, pdfText } from './outputs'
 
 // --anonymize through the real processes: the CLI writing files (and the mapping, only when
 // asked), and `swarmscope mcp --anonymize` answering the official MCP SDK client.
@@ -67,21 +67,12 @@ describe('swarmscope … --anonymize (CLI process)', () => {
   }, 60_000)
 })
 
-// Tool results are plain JSON; the assertions below say what each field must equal.
-type Structured = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
 describe('swarmscope mcp --anonymize (official SDK client over stdio)', () => {
   it('answers under pseudonyms, one salt per session, with the real numbers', { timeout: 120_000 }, async () => {
     const { core, db, t, secrets, names } = await importPlanted()
     const client = new Client({ name: 'swarmscope-test', version: '1.0.0' })
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, '--db', db, 'mcp', '--anonymize'], stderr: 'pipe' }))
-    const answers: string[] = []
-    const tool = async (name: string, args: Record<string, unknown> = {}): Promise<Structured> => {
-      const res = await client.callTool({ name, arguments: args })
-      expect(res.isError, `${name}: ${JSON.stringify(res.content)}`).toBeFalsy()
-      answers.push(JSON.stringify(res.content))
-      return res.structuredContent as Structured
-    }
+    const { tool, answers } = mcpTools(client)
     try {
       const runs = (await tool('list_runs')).runs as { id: string; name: string; group: string; costUsd: number; inputTokens: number }[]
       const real = await ok(core, 'runs.list', {})

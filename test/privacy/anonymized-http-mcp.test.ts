@@ -4,15 +4,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { describe, expect, it } from 'vitest'
 import { startHost } from '../../src/server/host'
 import { BIN } from '../integrations/swarm-fixture'
-import { importPlanted, leaks, ok } from './outputs'
+import { importPlanted, leaks, mcpTools, ok } from './outputs'
 
 // MCP at /mcp on the local host under pseudonyms, through the official SDK client over
 // streamable HTTP: turned on by the privacy.anonymizeMcp setting (read at each request) or by
 // `swarmscope serve --mcp-anonymize`, with one salt for the host process.
 
 const TOKEN = 'anon-mcp-token'
-// Tool results are plain JSON; the assertions below say what each field must equal.
-type Structured = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function imported() {
   const { core, db, t, secrets, names } = await importPlanted()
@@ -23,14 +21,7 @@ async function imported() {
 async function connect(port: number) {
   const client = new Client({ name: 'swarmscope-test', version: '1.0.0' })
   await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }))
-  const answers: string[] = []
-  const tool = async (name: string, args: Record<string, unknown> = {}): Promise<Structured> => {
-    const res = await client.callTool({ name, arguments: args })
-    expect(res.isError, `${name}: ${JSON.stringify(res.content)}`).toBeFalsy()
-    answers.push(JSON.stringify(res.content))
-    return res.structuredContent as Structured
-  }
-  return { client, tool, answers }
+  return { client, ...mcpTools(client) }
 }
 
 describe('/mcp on the local host, anonymized', () => {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { expect } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src/core'
@@ -38,6 +40,21 @@ export async function importPlanted() {
   const secrets = planted.flatMap((x) => x.needles)
   const names = ['webapp', USER, t.session, t.session.slice(0, 8), t.runId, id.runId, id.runName, id.host, id.agent, id.group, id.tag, 'sub1']
   return { core, db, t, id, secrets, names }
+}
+
+// Tool results are plain JSON; the tests say what each field must equal.
+type Structured = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Calls an MCP client's tools, failing on a tool error and keeping every answer's text for the leak search. */
+export function mcpTools(client: Client) {
+  const answers: string[] = []
+  const tool = async (name: string, args: Record<string, unknown> = {}): Promise<Structured> => {
+    const res = await client.callTool({ name, arguments: args })
+    expect(res.isError, `${name}: ${JSON.stringify(res.content)}`).toBeFalsy()
+    answers.push(JSON.stringify(res.content))
+    return res.structuredContent as Structured
+  }
+  return { tool, answers }
 }
 
 /** The text of a PDF, as a reader would copy it out (poppler's pdftotext). */

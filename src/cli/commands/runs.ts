@@ -1,18 +1,8 @@
 import type { Command } from 'commander'
-import { call, openCore, printJson, type GlobalOptions } from '../context'
+import { call, printJson } from '../context'
+import { withCore } from '../with-core'
 import { compact, duration, runsTable, table, usd } from '../format'
 
-type Action = (core: ReturnType<typeof openCore>, opts: GlobalOptions) => Promise<void>
-
-async function withCore(cmd: Command, action: Action): Promise<void> {
-  const opts = cmd.optsWithGlobals<GlobalOptions>()
-  const core = openCore(opts)
-  try {
-    await action(core, opts)
-  } finally {
-    core.close()
-  }
-}
 
 export function registerRuns(program: Command): void {
   const runs = program
