@@ -20,6 +20,7 @@ import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
 import { openStore, type Store, type StoreOptions } from './store/open'
 import { WriteQueue } from './write-queue'
 import { watchExternalWrites } from './external-writes'
+import { checkpointWhenIdle } from './store/idle-checkpoint'
 
 
 export interface Core {
@@ -76,6 +77,8 @@ export function createCoreOnStore(store: Store): Core {
   }
 
   let external: { stop(): void } | null = null
+  // A user waiting for an import should not also wait for its WAL pages to be copied back.
+  const checkpoints = store.path === ':memory:' ? null : checkpointWhenIdle(store.write)
 
   return {
     dbPath: store.path,
@@ -104,6 +107,7 @@ export function createCoreOnStore(store: Store): Core {
     },
     close: () => {
       external?.stop()
+      checkpoints?.stop()
       live.dispose()
       store.close()
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { loadConfig } from '../config/file'
 import { importPaths } from '../ingest/importer'
 import { userRedactionRules } from '../privacy/user-rules'
-import { getRun } from '../queries/runs'
+import { getRuns } from '../queries/runs'
 import type { CoreContext, HandlersFor } from './types'
 
 export function importHandlers({ store, writes, emit }: CoreContext): HandlersFor<'import'> {
@@ -28,7 +28,7 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
         )
         emit('runs.changed', { runIds: outcome.runIds })
         // Summaries come from the write connection: the transaction has committed.
-        return { runs: outcome.runIds.map((id) => getRun(store.write, id)), skipped: outcome.skipped, files: outcome.files }
+        return { runs: getRuns(store.write, outcome.runIds), skipped: outcome.skipped, files: outcome.files }
       } finally {
         running.delete(importId)
       }

@@ -30,7 +30,11 @@ interface RunRow {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
-const RUN_COLUMNS = `r.*, (SELECT json_group_object(key, value) FROM run_tags t WHERE t.run_id = r.id) AS tags`
+// The summary's columns only: \`r.*\` also read each run's attrs JSON, which no summary shows.
+const RUN_COLUMNS = `r.id, r.source, r.format, r.name, r.group_name, r.content_policy, r.started_at, r.ended_at, r.agents, r.spans,
+  r.llm_calls, r.tool_calls, r.errors, r.metric_samples, r.events, r.input_tokens, r.output_tokens, r.cache_creation_tokens,
+  r.cache_read_tokens, r.cost_usd, r.reported_cost_usd, r.unpriced_models,
+  (SELECT json_group_object(key, value) FROM run_tags t WHERE t.run_id = r.id) AS tags`
 
 function toSummary(r: RunRow): RunSummary {
   return {
@@ -91,6 +95,17 @@ export function resolveRunId(db: Database, ref: string): string {
   const row = prepared(db, 'SELECT id FROM runs WHERE id = ?').get(ref) as { id: string } | undefined
   if (!row) throw new CoreError('not_found', `no run with id ${ref}`)
   return row.id
+}
+
+/** The summaries of many runs in one query, in the order given (an import answers with every run it touched). */
+export function getRuns(db: Database, ids: readonly string[]): RunSummary[] {
+  if (ids.length === 0) return []
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM json_each(?) j JOIN runs r ON r.id = j.value ORDER BY j.key`).all(JSON.stringify(ids)) as RunRow[]
+  if (rows.length !== ids.length) {
+    const found = new Set(rows.map((r) => r.id))
+    throw new CoreError('not_found', `no run with id ${ids.find((id) => !found.has(id))}`)
+  }
+  return rows.map(toSummary)
 }
 
 export function getRun(db: Database, ref: string): RunSummary {
