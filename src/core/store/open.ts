@@ -4,6 +4,9 @@ import Database from 'better-sqlite3'
 import { migrations } from './migrations'
 import { migrate } from './migrate'
 
+/** How much of the database file is memory-mapped for reading (a 1 GB transcript corpus makes a ~180 MB store). */
+const MMAP_BYTES = 256 * 1024 * 1024
+
 export interface StoreOptions {
   path: string
   /** Path to a better_sqlite3.node built for the current runtime (the Electron build lives apart from Node's). */
@@ -38,6 +41,12 @@ export function openStore({ path, nativeBinding }: StoreOptions): Store {
   const schemaVersion = migrate(write, migrations)
   const read = path === ':memory:' ? write : new Database(path, { ...opts, readonly: true })
   read.pragma('busy_timeout = 5000')
+  // Pages outside SQLite's own cache are read through a memory map instead of one read() call
+  // each: on this project's 2-core VM a cold read() of a page cost ~20 µs, and summing the spans
+  // of 1,500 runs took 150 ms mapped against 500-670 ms without. The map is of the file (the
+  // WAL is read as before) and the pages it touches are the OS's file cache, shared and
+  // reclaimable, though counted in the process's RSS. Stores larger than this are partly mapped.
+  if (path !== ':memory:') for (const db of [write, read]) db.pragma(`mmap_size = ${MMAP_BYTES}`)
   return {
     write,
     read,
