@@ -45,9 +45,11 @@ export function attachIntegrations(core: Core, opts: { alertPollMs?: number; mcp
     lastFlush = Date.now()
     const runs = [...pending]
     pending.clear()
-    // One run at a time: a run deleted meanwhile (runs.changed reports deletions too) fails alone.
+    // All at once (a folder import touches thousands of runs); if one was deleted meanwhile
+    // (runs.changed reports deletions too), one at a time, so it fails alone.
     evaluating = evaluating.then(async () => {
-      for (const id of runs) await core.call('alerts.evaluate', { runs: [id] })
+      const all = await core.call('alerts.evaluate', { runs })
+      if (!all.ok) for (const id of runs) await core.call('alerts.evaluate', { runs: [id] })
     }).catch(() => undefined)
   }
   const unsubscribe = core.on('runs.changed', (p) => {

@@ -13,8 +13,10 @@ export const alertHandlers = ({ store }: CoreContext): HandlersFor<'alerts'> => 
   }),
   'alerts.evaluate': async (i) => {
     const config = loadConfig(store.path)
+    // Asked after every import for the runs it touched: without rules there is nothing to read.
+    if (config.alerts.rules.length === 0) return { fired: [] }
     const count = (store.read.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n
-    if (config.alerts.rules.length === 0 || (count === 0 && !i.runs)) return { fired: [] }
+    if (count === 0 && !i.runs) return { fired: [] }
     const ids = [...new Set((i.runs ?? ['latest']).flatMap((ref) => expandRef(store.read, ref).flat()))]
     const findings = ids.flatMap((id) => evaluateRunRules(store.read, id, config.alerts.rules))
     return { fired: await fireAlerts(store.path, config, findings, { deliver: i.deliver, force: i.force }) }
