@@ -31,10 +31,10 @@ function dump(path: string): Record<string, unknown[]> {
   }
 }
 
-async function importInto(db: string, opts: Omit<ImportOptions, 'worker'>, worker: 'always' | 'never') {
+async function importInto(db: string, opts: Omit<ImportOptions, 'worker'>, worker: 'always' | 'never', parseAhead = true) {
   const store = openStore({ path: db })
   try {
-    const r = await importPaths(store, { ...opts, worker })
+    const r = await importPaths(store, { ...opts, worker, parseAhead })
     return { ...r, runIds: [...r.runIds].sort() }
   } finally {
     store.close()
@@ -66,6 +66,20 @@ describe('parse worker', () => {
       expect(inThread.skipped.length).toBeGreaterThan(2)
       expect(dump(b)).toEqual(dump(a))
     }
+  }, 60_000)
+
+  it('stores the same whether the importer parses files ahead of the worker or leaves them all to it', async () => {
+    const dir = mixedFolder()
+    const [a, b, c] = [tempDb(), tempDb(), tempDb()]
+    const inThread = await importInto(a, { paths: [dir], contentPolicy: 'redacted' }, 'never')
+    // The worker alone parses every file it can read; with parse-ahead (the default) the importer
+    // takes files while the worker starts up (a second or so from sources), so both paths mix.
+    const workerOnly = await importInto(b, { paths: [dir], contentPolicy: 'redacted' }, 'always', false)
+    const mixed = await importInto(c, { paths: [dir], contentPolicy: 'redacted' }, 'always', true)
+    expect(workerOnly).toEqual(inThread)
+    expect(mixed).toEqual(inThread)
+    expect(dump(b)).toEqual(dump(a))
+    expect(dump(c)).toEqual(dump(a))
   }, 60_000)
 
   it('resumes grown transcripts and skips unchanged files the same way', async () => {

@@ -10,6 +10,12 @@ import { WHOLE_FILE_BELOW } from './lines'
 
 const HEAD_BYTES = 64 * 1024
 const HASHED_HEAD = 4096
+/**
+ * A new file up to this size is read whole at once, its head being its first bytes: reading the
+ * head and then the whole file read a typical 100 KB transcript's first 64 KB twice. Larger
+ * files are sniffed from their head first: one of an unknown format would be read for nothing.
+ */
+const READ_WHOLE_UP_TO = 1024 * 1024
 
 /** What the last import stored about a path (imported_files). */
 export interface PrevFile {
@@ -84,7 +90,10 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
       if (hashHead(head, prev!.size) === prev!.head_hash) format = known
     }
     if (!format) {
-      if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
+      if (fd !== null && !prev && size <= READ_WHOLE_UP_TO) {
+        data = readAt(fd, 0, size)
+        head = data.subarray(0, Math.min(data.length, HEAD_BYTES))
+      } else if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
       format = formats.find((f) => f.sniff({ path, name, size, head }))
     }
     if (!format) {
@@ -97,7 +106,8 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     if (sameHead && !job.rereadAll && format.appendOnly) resumeFrom = { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> }
     const from = resumeFrom?.offset ?? 0
     // Line-oriented formats take the bytes read here; a large file is streamed by the format instead.
-    if (fd !== null && format.appendOnly && size - from <= WHOLE_FILE_BELOW) data = from === 0 && size <= head.length ? head : readAt(fd, from, size)
+    if (data && (from !== 0 || !format.appendOnly)) data = undefined
+    else if (!data && fd !== null && format.appendOnly && size - from <= WHOLE_FILE_BELOW) data = from === 0 && size <= head.length ? head : readAt(fd, from, size)
   } finally {
     if (fd !== null) closeSync(fd)
   }

@@ -66,6 +66,15 @@ export interface Batch {
 export interface ParseStream {
   /** The next batch (waits for it); call `ack()` once it is written. Rejects with `beforeFirstBatch` set when an 'auto' worker never got going. */
   next(): Promise<Batch>
+  /** The next batch if one has arrived (throws as `next` does). */
+  poll(): Batch | null
+  /**
+   * Takes the next job nobody has taken for the importer's own thread, if it is at most
+   * `maxBytes`: the index taken, or -1. The worker then never reads it.
+   */
+  take(maxBytes: number): number
+  /** Resolves once the worker has taken every job and sent what it read; rejects as `next` does. */
+  finished(): Promise<void>
   ack(): void
   close(): Promise<void>
 }
@@ -77,10 +86,13 @@ export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init:
   if (jobs.length === 0 || (mode === 'auto' && opts.bytesToRead < WORKER_MIN_BYTES)) return null
   const worker = startWorker(mode, opts.init)
   if (!worker) return null
+  const claim = new Int32Array(new SharedArrayBuffer(4))
   const ready: Batch[] = []
   let received = false
   let failure: Error | null = null
   let waiting: { resolve: (b: Batch) => void; reject: (e: Error) => void } | null = null
+  let ended = false
+  let ending: { resolve: () => void; reject: (e: Error) => void } | null = null
   const fail = (e: Error) => {
     // Nothing came back yet: the worker could not start here (an entry it cannot load, say from
     // inside an asar archive). The importer then reads every file itself, unless the worker was
@@ -88,9 +100,17 @@ export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init:
     failure ??= received || mode === 'always' ? e : Object.assign(e, { beforeFirstBatch: true })
     waiting?.reject(failure)
     waiting = null
+    ending?.reject(failure)
+    ending = null
   }
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'error') return fail(workerError(m))
+    if (m.type === 'end') {
+      ended = true
+      ending?.resolve()
+      ending = null
+      return
+    }
     received = true
     const batch = { events: m.events, strings: m.strings }
     if (waiting) {
@@ -100,13 +120,29 @@ export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init:
   })
   worker.on('error', (e) => fail(e))
   worker.on('exit', (code) => fail(new Error(`the parse worker stopped (exit code ${code})`)))
-  worker.postMessage({ type: 'jobs', jobs } satisfies ToWorker)
+  worker.postMessage({ type: 'jobs', jobs, claim: claim.buffer as SharedArrayBuffer } satisfies ToWorker)
   return {
+    poll() {
+      const batch = ready.shift()
+      if (batch) return batch
+      if (failure) throw failure
+      return null
+    },
+    take(maxBytes) {
+      const i = Atomics.load(claim, 0)
+      if (i >= jobs.length || jobs[i].size > maxBytes) return -1
+      return Atomics.compareExchange(claim, 0, i, i + 1) === i ? i : -1
+    },
     next() {
       const batch = ready.shift()
       if (batch) return Promise.resolve(batch)
       if (failure) return Promise.reject(failure)
       return new Promise((resolve, reject) => (waiting = { resolve, reject }))
+    },
+    finished() {
+      if (failure) return Promise.reject(failure)
+      if (ended) return Promise.resolve()
+      return new Promise((resolve, reject) => (ending = { resolve, reject }))
     },
     ack: () => worker.postMessage({ type: 'ack' } satisfies ToWorker),
     async close() {

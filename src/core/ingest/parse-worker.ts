@@ -1,9 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createBinder } from './bind'
-import { claudeCodeFormat } from './claude-code/format'
 import { readFileJob, type FileJob } from './file-reader'
-import { ndjsonFormat } from './ndjson/format'
-import { Interner, isWriteOp, recordingSink, type FromWorker, type StreamEvent, type ToWorker, type WorkerInit } from './record-stream'
+import { Interner, isWriteOp, recordingSink, STREAMED_FORMATS, type FromWorker, type StreamEvent, type ToWorker, type WorkerInit } from './record-stream'
 
 // The parse worker's entry (bundled as ingest-worker.mjs beside the CLI and the Electron main
 // bundle). It reads and parses the files it is sent while the importer's thread writes the
@@ -11,8 +9,8 @@ import { Interner, isWriteOp, recordingSink, type FromWorker, type StreamEvent, 
 //
 // Only the JSON-lines formats run here (they are where the bytes are, and need nothing native);
 // a file they do not recognise is handed back ('deferred') and read by the importer itself.
-
-const FORMATS = [claudeCodeFormat, ndjsonFormat]
+// Jobs are taken one at a time from a counter shared with the importer, which takes small
+// files too when it has nothing of ours to write (parse-pool.ts, `claim`).
 /** Records per message: large enough that messaging costs little, small enough to pipeline. */
 const BATCH = 2048
 /** Messages the importer has not written yet before this worker waits: bounds the memory in between. */
@@ -20,7 +18,8 @@ const MAX_IN_FLIGHT = 4
 
 const port = parentPort!
 const init = workerData as WorkerInit
-const queue: FileJob[] = []
+let jobs: FileJob[] = []
+let claim: Int32Array | null = null
 let events: StreamEvent[] = []
 const interner = new Interner()
 let inFlight = 0
@@ -48,7 +47,8 @@ port.on('message', (m: ToWorker) => {
     acked?.()
     acked = null
   } else {
-    queue.push(...m.jobs)
+    jobs = m.jobs
+    claim = new Int32Array(m.claim)
     queued?.()
     queued = null
   }
@@ -59,22 +59,24 @@ async function main(): Promise<void> {
   const signal = new AbortController().signal
   const binder = createBinder({ contentPolicy: init.contentPolicy, now: Date.now, redactRules: init.redactRules, prices: init.prices })
   const sink = recordingSink(init.contentPolicy, binder, push)
+  if (!claim) await new Promise<void>((r) => (queued = r))
   for (;;) {
-    const job = queue.shift()
-    if (!job) {
-      flush()
-      await new Promise<void>((r) => (queued = r))
-      continue
-    }
     await throttle()
+    const i = Atomics.add(claim!, 0, 1)
+    if (i >= jobs.length) break
+    const job = jobs[i]
+    push(['begin', i])
     const outcome = await readFileJob(
       job,
-      FORMATS,
+      STREAMED_FORMATS,
       { sink, signal, skip: (line, reason) => push(['skip', line, reason]), progress: (bytes, lines) => push(['progress', bytes, lines]), throttle },
       true,
     )
     push(['done', outcome])
   }
+  // Every job is taken: the importer ends this worker once it has written what was sent.
+  flush()
+  post({ type: 'end' })
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,10 @@
 import type { PriceTable } from '../pricing/price'
 import type { RedactionRule } from '../privacy/redact'
 import type { Binder } from './bind'
+import { claudeCodeFormat } from './claude-code/format'
 import type { FileJob, FileOutcome } from './file-reader'
+import type { FormatImporter } from './formats'
+import { ndjsonFormat } from './ndjson/format'
 import type { ContentPolicy, RecordSink } from './records'
 import type { WriteOp } from './writer'
 
@@ -9,13 +12,22 @@ import type { WriteOp } from './writer'
 // order, with the file boundaries, skipped lines and progress between them. The importer runs
 // them with the same writer statements as records parsed in its own thread.
 
+/**
+ * The formats read off the importer's thread (the worker, or the importer ahead of its turn):
+ * they are where the bytes are, and need nothing native. Any other file is 'deferred'.
+ */
+export const STREAMED_FORMATS: readonly FormatImporter[] = [claudeCodeFormat, ndjsonFormat]
+
 /** A statement whose repeated strings are indexes into its batch's table (`Interner`). */
 export type EncodedOp = [WriteOp[0], WriteOp[1], true]
-export type StreamEvent = WriteOp | EncodedOp | ['skip', number | null, string] | ['progress', number, number] | ['done', FileOutcome]
+/** A file's events are `begin` (its index in the jobs), its statements, skips and progress, then `done`. */
+export type StreamEvent = WriteOp | EncodedOp | ['begin', number] | ['skip', number | null, string] | ['progress', number, number] | ['done', FileOutcome]
 
-export type ToWorker = { type: 'jobs'; jobs: FileJob[] } | { type: 'ack' }
+/** `claim`: one Int32, the index of the next job nobody has taken (the worker and the importer both take jobs). */
+export type ToWorker = { type: 'jobs'; jobs: FileJob[]; claim: SharedArrayBuffer } | { type: 'ack' }
 /** `strings`: the batch's table of repeated short strings (see `Interner`). */
-export type FromWorker = { type: 'events'; events: StreamEvent[]; strings: string[] } | { type: 'error'; name: string; message: string; code?: string }
+/** `end`: every job is taken and what the worker read is sent. */
+export type FromWorker = { type: 'events'; events: StreamEvent[]; strings: string[] } | { type: 'end' } | { type: 'error'; name: string; message: string; code?: string }
 
 /** Everything bind.ts needs, as plain data (rules' patterns are RegExps, which cross threads). */
 export interface WorkerInit {
@@ -44,7 +56,7 @@ export function recordingSink(contentPolicy: ContentPolicy, binder: Binder, push
   }
 }
 
-export const isWriteOp = (e: StreamEvent): e is WriteOp | EncodedOp => e[0] !== 'skip' && e[0] !== 'progress' && e[0] !== 'done'
+export const isWriteOp = (e: StreamEvent): e is WriteOp | EncodedOp => e[0] !== 'skip' && e[0] !== 'progress' && e[0] !== 'done' && e[0] !== 'begin'
 
 /**
  * Positions in each statement's parameters that only ever hold a string or null and repeat from
