@@ -22,7 +22,7 @@ const METHOD = {
   warm: 'after appending 1% new lines (complete turns) to every tenth session, on a running `swarmscope serve --watch <projects>` that had imported the folder before (as the app tails ~/.claude/projects): ours = from the end of the append until the host has announced every grown session as committed (runs.changed), plus GET /api/v1/runs asked then; the tail may import during the append, as it would while Claude Code writes. ccusage re-reads everything (`ccusage session --json --offline`, run after ours). Totals of both are compared afterwards.',
   warmExplicit: 'the same after another 1%, without tailing: POST /api/v1/imports {paths:[projects]} (walks the whole folder, reads only what grew) then GET /api/v1/runs, on a running `serve --no-watch`',
   warmCli: 'the same after another 1%, through two CLI processes (`import` then `runs --json`)',
-  rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema and indexes, in one transaction, COMMIT included',
+  rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema, indexes and settings, in one transaction; COMMIT and closing the store (its WAL checkpoint, which our import process also pays when it closes) included. rawInsertToCommitRowsPerSec: the same up to COMMIT only',
   throughput: 'rows written / wall time of the cold `swarmscope import` process (Node start, folder walk, parsing and COMMIT included)',
 }
 
@@ -89,10 +89,12 @@ function rawInsertRowsPerSec(sourceDb: string, work: string): { rows: number; ro
       for (const r of rows[t]) insert.run(r)
     }
   })()
-  const ms = performance.now() - started
+  const committedMs = performance.now() - started
+  // Closing copies the WAL into the database file, as it does when our import process closes the store.
   store.close()
+  const ms = performance.now() - started
   const n = tables.reduce((a, t) => a + rows[t].length, 0)
-  return { rows: n, rowsPerSec: n / (ms / 1000) }
+  return { rows: n, rowsPerSec: n / (ms / 1000), rowsPerSecToCommit: n / (committedMs / 1000) }
 }
 
 /** Import + report on a running host: the import's wall time and the report's, from the client. */
@@ -154,7 +156,10 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
       corpusMb: round(corpus.bytes / 1024 / 1024, 1), files: corpus.files, lines: corpus.lines, sessions: corpus.sessions.length,
       loadAverage: { before: loadBefore, after: round(loadavg()[0], 2) },
       rowsWritten,
-      throughput: { oursRowsPerSec: Math.round(oursRowsPerSec), rawInsertRowsPerSec: Math.round(raw.rowsPerSec), ratio: round(oursRowsPerSec / raw.rowsPerSec), goal: '>= 0.5' },
+      throughput: {
+        oursRowsPerSec: Math.round(oursRowsPerSec), rawInsertRowsPerSec: Math.round(raw.rowsPerSec), ratio: round(oursRowsPerSec / raw.rowsPerSec), goal: '>= 0.5',
+        rawInsertToCommitRowsPerSec: Math.round(raw.rowsPerSecToCommit), ratioToCommitOnly: round(oursRowsPerSec / raw.rowsPerSecToCommit),
+      },
       cold: { oursMs: Math.round(coldOurs.totalMs), oursImportMs: Math.round(coldOurs.importMs), ccusageMs: Math.round(coldCc.ms), oursOverCcusage: round(coldOurs.totalMs / coldCc.ms), goal: '<= 3' },
       warm: {
         appendedLines: watched.appendedLines, sessionsGrown: watched.sessionsGrown, appendMs: Math.round(watched.appendMs), imports: watched.imports,
