@@ -73,7 +73,7 @@ function mismatches(runs: RunTotals[], sessions: (Totals & { period: string })[]
 }
 
 /** Raw prepared inserts of exactly the rows our import wrote, into a fresh store with the same schema and indexes. */
-function rawInsertRowsPerSec(sourceDb: string, work: string): { rows: number; rowsPerSec: number } {
+function rawInsertRowsPerSec(sourceDb: string, work: string): { rows: number; rowsPerSec: number; rowsPerSecToCommit: number } {
   const src = new Database(sourceDb, { readonly: true })
   const tables = ['runs', 'agents', 'spans', 'events'] as const
   const rows = Object.fromEntries(tables.map((t) => [t, src.prepare(`SELECT * FROM ${t}`).raw().all() as unknown[][]]))
