@@ -36,8 +36,14 @@ test('the run dashboard of a generated swarm: figures, all eight chart types, la
   expect(Number(await page.getByTestId('kpi-cost').getAttribute('data-value'))).toBeCloseTo(f.costUsd, 6)
   await expect(page.getByTestId('kpi-duration')).toHaveAttribute('data-value', String(f.endMs - f.startMs))
 
-  // Line, area, bar, scatter, pie, histogram, heatmap and gauge: each drew on a canvas.
-  for (const chart of CHARTS) await expect(page.getByTestId(`chart-${chart}`).locator('canvas').first()).toBeVisible()
+  // Line, area, bar, scatter, pie, histogram, heatmap and gauge: each drew on a canvas. Widgets
+  // below the fold wait to be scrolled into view: the last ones have not drawn yet.
+  await expect(page.getByTestId('chart-agent-activity')).toHaveAttribute('data-ready', '0')
+  await expect(page.getByTestId('chart-agent-activity').locator('canvas')).toHaveCount(0)
+  for (const chart of CHARTS) {
+    await page.getByTestId(`chart-${chart}`).scrollIntoViewIfNeeded()
+    await expect(page.getByTestId(`chart-${chart}`).locator('canvas').first()).toBeVisible()
+  }
   await chartsReady(page)
 
   // The numbers behind the charts, against the generator's own sums.
@@ -99,6 +105,7 @@ test('the run dashboard of a generated swarm: figures, all eight chart types, la
   await expect(page.getByTestId('widget-agent-activity')).toHaveCount(0)
   expect(await order(grid)).toEqual(before)
   await page.getByTestId('add-widget').selectOption('agent-activity')
+  await page.getByTestId('chart-agent-activity').scrollIntoViewIfNeeded()
   await expect(page.getByTestId('chart-agent-activity').locator('canvas').first()).toBeVisible()
   // localStorage holds the layout only: no run data.
   const stored = await page.evaluate(() => JSON.stringify(localStorage))

@@ -124,6 +124,21 @@ test('export a chart as PNG, SVG, JPEG, CSV and JSON; the dashboard and the run 
   await page.screenshot({ path: 'e2e/artifacts/export-dialog.png' })
 })
 
+test('the dashboard exports every chart, those below the fold too before they have drawn', async ({ page, host }) => {
+  await page.goto(host.url)
+  await importItems(page, [{ name: 'exp.ndjson', text: swarm.ndjson }], 1)
+  await expect(page.getByTestId('chart-tokens-over-time')).toHaveAttribute('data-ready', '1')
+  await expect(page.getByTestId('chart-agent-activity')).toHaveAttribute('data-ready', '0')
+  const charts = await page.locator('.widget .chart').count()
+  expect(charts).toBeGreaterThanOrEqual(9)
+  await page.getByTestId('export-dashboard').click()
+  await page.getByTestId('export-what-dashboard').check()
+  const dash = await exportAs(page, 'png', { width: 1200, scale: 1 })
+  // Two charts a row under a 48 px heading, each 600×360 under a 28 px title: every chart is in.
+  expect(await imageFacts(page, dash.bytes, 'image/png')).toMatchObject({ width: 1200, height: 48 + Math.ceil(charts / 2) * (360 + 28) })
+  await expect(page.getByTestId('chart-agent-activity')).toHaveAttribute('data-ready', '0')
+})
+
 test('export a comparison as CSV and JSON', async ({ page, host }) => {
   await page.goto(host.url)
   await importItems(page, [swarm, other].map((r) => ({ name: `${r.facts.runId}.ndjson`, text: r.ndjson })), 2)

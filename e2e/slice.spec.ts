@@ -41,8 +41,9 @@ test('a dropped Claude Code transcript becomes a run whose numbers match the fil
   await expectKpi(page, 'output-tokens', f.outputTokens)
   await expectKpi(page, 'cache-creation-tokens', f.cacheCreationTokens)
   await expectKpi(page, 'cache-read-tokens', f.cacheReadTokens)
-  // Both charts drew on their canvases.
+  // Both charts drew on their canvases (a widget below the fold once scrolled into view).
   for (const chart of ['chart-tokens-over-time', 'chart-tokens-per-agent']) {
+    await page.getByTestId(chart).scrollIntoViewIfNeeded()
     await expect(page.getByTestId(chart).locator('canvas')).toHaveCount(1)
   }
   await page.screenshot({ path: 'e2e/artifacts/slice-run-overview.png', fullPage: true })

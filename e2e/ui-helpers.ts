@@ -30,9 +30,24 @@ export async function importItems(page: Page, items: DropItem[], runs: number): 
   await expect(page.getByTestId('import-result')).toContainText(`Imported ${runs} run${runs === 1 ? '' : 's'}`, { timeout: 30_000 })
 }
 
-/** Waits until every chart inside `scope` has finished drawing. */
+/**
+ * Waits until every chart inside `scope` has finished drawing. Dashboard widgets draw once they
+ * are scrolled into view: each one still waiting is brought into view until it has drawn, then
+ * the scroll positions are put back (for screenshots of the top of the page).
+ */
 export async function chartsReady(page: Page, scope = 'body'): Promise<void> {
-  await expect(page.locator(`${scope} .chart[data-ready="0"]`)).toHaveCount(0, { timeout: 20_000 })
+  const undrawn = page.locator(`${scope} .chart[data-ready="0"]`)
+  const panes = '.run-main, .screen, .side-panel'
+  const tops = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((e) => e.scrollTop), panes)
+  for (let i = 0; i < 40 && (await undrawn.count()) > 0; i++) {
+    const id = await undrawn.first().getAttribute('data-testid').catch(() => null)
+    if (!id) break
+    const chart = page.getByTestId(id)
+    await chart.scrollIntoViewIfNeeded().catch(() => {}) // it may have drawn and been replaced meanwhile
+    await expect(chart).not.toHaveAttribute('data-ready', '0', { timeout: 20_000 })
+  }
+  await expect(undrawn).toHaveCount(0, { timeout: 20_000 })
+  await page.evaluate(({ sel, tops }) => document.querySelectorAll(sel).forEach((e, i) => (e.scrollTop = tops[i] ?? 0)), { sel: panes, tops })
 }
 
 /** Screenshots in light and dark (the app follows the system theme by default). */

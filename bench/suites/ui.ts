@@ -10,8 +10,17 @@ import { writeBigRun } from '../corpus/big-run'
 import { median, round } from '../lib/measure'
 
 // UI benchmark (issue 5), in Chromium driven by Playwright against the real `swarmscope serve`:
-//  - the run dashboard of a 100 k-span run, from navigation to every chart drawn (goal < 1 s),
-//    the median of three visits and the first one (before the core has cached the run's results);
+//  - the run dashboard of a 100 k-span run (goal: interactive in < 1 s), in a 1400×900 window,
+//    from navigation (performance.now() of the page) to:
+//      visibleDrawnMs  every widget in the viewport has drawn (its chart's data-ready="1"; a widget
+//                      without a chart has no loading placeholder left);
+//      interactiveMs   then the first moment the main thread answers within 50 ms: a
+//                      requestAnimationFrame probe, repeated until one is answered in ≤ 50 ms (no
+//                      long task in the way) — the goal's "interactive";
+//      allDrawnMs      all ten charts drawn: widgets below the fold draw once scrolled into view,
+//                      so each chart still waiting is scrolled into view in turn (no pause);
+//    the median of three visits, and the first visit on its own (before the core has cached the
+//    run's aggregates and series);
 //  - a 1 M-point line chart, first render (goal < 500 ms): the core downsamples per pixel and
 //    the chart draws ~4 points per pixel;
 //  - one zoom step of the timeline of that 100 k-span run, from the wheel event to the frame
@@ -58,11 +67,43 @@ function writeMillionCalls(db: import('better-sqlite3').Database, id: string): v
 async function dashboard(page: Page, url: string, runId: string) {
   await page.goto('about:blank')
   await page.goto(`${url}#/run/${runId}`)
-  await page.waitForFunction(() => document.querySelectorAll('.chart').length >= 10 && document.querySelectorAll('.chart[data-ready="0"]').length === 0, null, { timeout: 60_000 })
-  const chartsMs = await page.evaluate(() => performance.now())
+  const { visibleDrawnMs, interactiveMs } = await page.evaluate(async () => {
+    const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())))
+    const drawn = (w: Element) => (w.querySelector('.chart') ? w.querySelector('.chart[data-ready="1"]') !== null : w.querySelector('.loading') === null)
+    const visibleDrawn = () => {
+      const inView = [...document.querySelectorAll('[data-widget-id]')].filter((w) => {
+        const r = w.getBoundingClientRect()
+        return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth
+      })
+      return inView.length > 0 && inView.every(drawn)
+    }
+    const deadline = performance.now() + 60_000
+    while (!visibleDrawn()) {
+      if (performance.now() > deadline) throw new Error('the widgets in view never drew')
+      await frame()
+    }
+    const visibleDrawnMs = performance.now()
+    for (;;) {
+      const asked = performance.now()
+      const answered = await frame()
+      if (answered - asked <= 50) return { visibleDrawnMs, interactiveMs: answered }
+    }
+  })
+  // Then every chart, scrolling each one still waiting into view, as a reader scrolling down would.
+  const allDrawnMs = await page.evaluate(async () => {
+    const deadline = performance.now() + 60_000
+    for (;;) {
+      const charts = [...document.querySelectorAll<HTMLElement>('.chart')]
+      const waiting = charts.find((c) => c.dataset.ready !== '1')
+      if (charts.length >= 10 && !waiting) return performance.now()
+      if (performance.now() > deadline) throw new Error('not every chart drew')
+      waiting?.scrollIntoView({ block: 'nearest' })
+      await new Promise((r) => requestAnimationFrame(r))
+    }
+  })
   await page.waitForSelector('[data-testid="insights-panel"]', { timeout: 120_000 })
   const insightsMs = await page.evaluate(() => performance.now())
-  return { chartsMs, insightsMs }
+  return { visibleDrawnMs, interactiveMs, allDrawnMs, insightsMs }
 }
 
 /** Plain ECharts, given the run's raw per-call data, drawing the same time charts naively. */
@@ -209,6 +250,8 @@ export async function uiSuite(opts: { work: string }) {
   try {
     // Our pages keep their strict CSP; the reference pages get ECharts injected, which needs it bypassed.
     const ours = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage()
+    // tsx names inner functions with a helper that does not exist in the page (see below).
+    await ours.addInitScript('globalThis.__name = (f) => f')
     const refCtx = await browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true })
     const ref = await refCtx.newPage()
     await ref.goto(`${host.url}#/settings`)
@@ -227,14 +270,23 @@ export async function uiSuite(opts: { work: string }) {
     const zoom = await timelineZoom(ours, host.url, 'ui-100k')
     const zoomRef = await timelineReference(ref, host.origin, host.token, 'ui-100k')
 
-    const d = median(dash.map((x) => x.chartsMs))
     const dr = median(dashRef.map((x) => x.ms))
     const l = (k: keyof (typeof line)[number]) => median(line.map((x) => x[k] as number))
     const z = median(zoom)
+    const visit = (k: keyof (typeof dash)[number]) => Math.round(median(dash.map((x) => x[k])))
+    const first = Object.fromEntries(Object.entries(dash[0]).map(([k, v]) => [k, Math.round(v)]))
     return {
       suite: 'ui',
-      // The first visit computes everything; later ones get the core's per-run cache (analysis, aggregates, whole-run series).
-      dashboard100k: { spans: spans100k, chartsDrawnMs: Math.round(d), insightsMs: Math.round(median(dash.map((x) => x.insightsMs))), firstVisit: { chartsDrawnMs: Math.round(dash[0].chartsMs), insightsMs: Math.round(dash[0].insightsMs) }, reference: { what: 'plain ECharts, 4 time charts of every LLM call (data already in the page)', points: dashRef[0].points, ms: Math.round(dr) }, oursOverReference: round(d / dr), goal: '< 1000 ms' },
+      dashboard100k: {
+        spans: spans100k,
+        method: 'ms from navigation, 1400×900 window: visibleDrawnMs = every widget in view drawn; interactiveMs = then the first requestAnimationFrame answered within 50 ms; allDrawnMs = all 10 charts drawn, each one still waiting scrolled into view in turn (widgets below the fold draw when scrolled into view); insightsMs = the analysis listed. Median of 3 visits; firstVisit = before the core cached the run',
+        interactiveMs: visit('interactiveMs'), visibleDrawnMs: visit('visibleDrawnMs'), allDrawnMs: visit('allDrawnMs'), insightsMs: visit('insightsMs'),
+        firstVisit: first,
+        eachVisit: { interactiveMs: dash.map((x) => Math.round(x.interactiveMs)), allDrawnMs: dash.map((x) => Math.round(x.allDrawnMs)) },
+        // The core caches the aggregates, series and analysis per run: later visits get them at once.
+        reference: { what: 'plain ECharts, 4 time charts of every LLM call (data already in the page)', points: dashRef[0].points, ms: Math.round(dr) },
+        allDrawnOverReference: round(visit('allDrawnMs') / dr), goal: 'interactiveMs < 1000',
+      },
       lineChart1M: { points: line[0].points, drawnPoints: line[0].drawnPoints, oursRenderMs: round(l('oursRenderMs'), 1), oursWithCoreQueryMs: Math.round(l('oursTotalMs')), reference: { typedArrayDatasetMs: Math.round(l('typedArrayMs')), pairsMs: Math.round(l('pairsMs')) }, oursOverTypedArray: round(l('oursTotalMs') / l('typedArrayMs')), goal: '< 500 ms' },
       timelineZoom100k: { frameMs: { median: round(z, 1), max: round(Math.max(...zoom), 1), all: zoom.map((x) => round(x, 1)) }, reference: zoomRef, oursOverReference: round(z / zoomRef.zoomFrameMs), goal: '< 50 ms' },
     }

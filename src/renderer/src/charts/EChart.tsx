@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useSettings } from '../stores/settings'
 import { echarts, type ChartOption, type ECharts } from './echarts'
-import { chartRegistry } from './registry'
+import { queueDraw } from './draw-queue'
+import { chartRegistry, type RegisteredChart } from './registry'
 import { baseOption, chartTheme, type ChartTheme } from './theme'
 
 export interface EChartProps {
@@ -14,6 +15,8 @@ export interface EChartProps {
   onReady?: (chart: ECharts) => void
   table?: () => { header: string[]; rows: unknown[][] }
   ariaLabel?: string
+  /** Draw through the draw queue (one chart per task, visible ones first) rather than at once. */
+  deferred?: boolean
 }
 
 /** Applies the theme's axis colours to every axis of an option. */
@@ -41,9 +44,11 @@ export function withTheme(option: ChartOption, t: ChartTheme): ChartOption {
 /**
  * The one ECharts wrapper: one instance per mount, sized by its box, themed by the settings.
  * `data-ready` turns to "1" when a drawing has finished (tests and benchmarks wait for it, and
- * a `chart:<testId>` performance mark records when).
+ * a `chart:<testId>` performance mark records when). A `deferred` chart (the dashboard's widgets)
+ * creates its instance and draws through the draw queue: in a task of its own, visible charts
+ * first (see draw-queue.ts).
  */
-export function EChart({ option, height = 280, testId, title, onReady, table, ariaLabel }: EChartProps) {
+export function EChart({ option, height = 280, testId, title, onReady, table, ariaLabel, deferred = false }: EChartProps) {
   const el = useRef<HTMLDivElement>(null)
   const chart = useRef<ECharts | null>(null)
   const dark = useSettings((s) => s.dark)
@@ -55,41 +60,62 @@ export function EChart({ option, height = 280, testId, title, onReady, table, ar
   // The table callback may be a new function each render; the registry reads the latest one.
   const tableRef = useRef(table)
   tableRef.current = table
+  /** Creates the instance on first use (at mount, or at a deferred chart's first draw). */
+  const ensure = useRef<() => ECharts>(null)
 
   useEffect(() => {
     const node = el.current!
-    const instance = echarts.init(node, null, { renderer: 'canvas' })
-    chart.current = instance
-    instance.on('finished', () => {
-      if (node.dataset.ready === '1') return
-      node.dataset.ready = '1'
-      if (testId) performance.mark(`chart:${testId}`)
-    })
-    // The observer also reports the initial size: resizing then would draw the chart twice.
-    let size = `${node.clientWidth}x${node.clientHeight}`
-    const ro = new ResizeObserver(() => {
-      const now = `${node.clientWidth}x${node.clientHeight}`
-      if (now === size) return
-      size = now
-      instance.resize()
-    })
-    ro.observe(node)
-    onReadyRef.current?.(instance)
-    return () => {
-      ro.disconnect()
-      if (testId) chartRegistry.delete(testId, instance)
-      instance.dispose()
-      chart.current = null
+    let ro: ResizeObserver | null = null
+    ensure.current = () => {
+      if (chart.current) return chart.current
+      const instance = echarts.init(node, null, { renderer: 'canvas' })
+      chart.current = instance
+      instance.on('finished', () => {
+        if (node.dataset.ready === '1') return
+        node.dataset.ready = '1'
+        if (testId) performance.mark(`chart:${testId}`)
+      })
+      // The observer also reports the initial size: resizing then would draw the chart twice.
+      let size = `${node.clientWidth}x${node.clientHeight}`
+      ro = new ResizeObserver(() => {
+        const now = `${node.clientWidth}x${node.clientHeight}`
+        if (now === size) return
+        size = now
+        instance.resize()
+      })
+      ro.observe(node)
+      onReadyRef.current?.(instance)
+      return instance
     }
-  }, [testId])
+    if (!deferred) ensure.current()
+    return () => {
+      ro?.disconnect()
+      chart.current?.dispose()
+      chart.current = null
+      ensure.current = null
+    }
+  }, [testId, deferred])
 
   useEffect(() => {
-    const instance = chart.current
-    if (!instance) return
-    el.current!.dataset.ready = '0'
-    instance.setOption(withTheme(built, theme), { notMerge: true })
-    if (testId) chartRegistry.set({ id: testId, title: title ?? testId, instance, option: built, table: () => tableRef.current?.() ?? { header: [], rows: [] } })
-  }, [built, theme, testId, title])
+    const node = el.current!
+    node.dataset.ready = '0'
+    const draw = () => ensure.current?.().setOption(withTheme(built, theme), { notMerge: true })
+    if (!deferred) return void draw()
+    return queueDraw(node, draw)
+  }, [built, theme, deferred, testId]) // a new test id means a new instance (above) to draw on
+
+  // The registry keeps the option, not the drawing: exports render a chart again from its option,
+  // so a deferred chart that has not drawn yet exports like any other. Replacing an entry keeps
+  // its place (the order of the dashboard's export); it leaves with the chart.
+  const entry = useRef<RegisteredChart | null>(null)
+  useEffect(() => {
+    if (!testId) return
+    entry.current = { id: testId, title: title ?? testId, option: built, table: () => tableRef.current?.() ?? { header: [], rows: [] } }
+    chartRegistry.set(entry.current)
+  }, [built, testId, title])
+  useEffect(() => () => {
+    if (entry.current) chartRegistry.delete(entry.current)
+  }, [testId])
 
   return <div ref={el} className="chart" style={{ height }} data-testid={testId} data-ready="0" role="img" aria-label={ariaLabel ?? title} />
 }

@@ -1,4 +1,5 @@
-import { routes, type EventName, type RouteName } from '../../../shared/contract'
+import { routeAddresses } from 'virtual:route-addresses'
+import type { EventName, RouteName } from '../../../shared/contract'
 import type { CoreClient } from '../../../shared/client'
 import type { ImportResult } from '../../../shared/dto'
 import type { Result } from '../../../shared/result'
@@ -36,7 +37,7 @@ export function createHttpClient(token: string): CoreClient & { importDrop(dt: D
 
   return {
     call(route, input) {
-      const [method, pattern] = routes[route as RouteName].http
+      const [method, pattern] = routeAddresses[route as RouteName]
       const rest: Record<string, unknown> = { ...(input as object) }
       const path = pattern.replace(/:(\w+)/g, (_m, k: string) => {
         const v = encodeURIComponent(String(rest[k]))

@@ -1,4 +1,5 @@
-import { routes, type RouteName } from '../../../shared/contract'
+import { routeAddresses as routes } from 'virtual:route-addresses'
+import type { RouteName } from '../../../shared/contract'
 import type { Result } from '../../../shared/result'
 import { client } from '.'
 

@@ -1,18 +1,12 @@
-import { useEffect, useMemo, useState, type DragEvent } from 'react'
+import { Suspense, useEffect, useMemo, useState, type DragEvent } from 'react'
 import { navigate, paths, useRoute } from '../lib/router'
 import { useShortcuts, type Shortcut } from '../lib/shortcuts'
 import { useExport } from '../stores/export'
 import { useImports } from '../stores/imports'
 import { useRuns } from '../stores/runs'
 import { applyTheme, useSettings } from '../stores/settings'
-import { CompareScreen } from '../screens/compare/CompareScreen'
-import { DashboardScreen } from '../screens/dashboard/DashboardScreen'
-import { LibraryScreen } from '../screens/library/LibraryScreen'
-import { LiveScreen } from '../screens/live/LiveScreen'
-import { SettingsScreen } from '../screens/settings/SettingsScreen'
-import { TimelineScreen } from '../screens/timeline/TimelineScreen'
-import { ExportDialog } from './ExportDialog'
 import { ImportStatus } from './ImportStatus'
+import { CompareScreen, DashboardScreen, ExportDialog, LibraryScreen, LiveScreen, SettingsScreen, TimelineScreen } from './screens'
 import { ShortcutHelp } from './ShortcutHelp'
 
 const NAV = [
@@ -28,6 +22,7 @@ export function App() {
   const importDrop = useImports((s) => s.importDrop)
   const dark = useSettings((s) => s.dark)
   const openExport = useExport((s) => s.open)
+  const exporting = useExport((s) => s.target !== null)
   const [dragging, setDragging] = useState(false)
   const [help, setHelp] = useState(false)
 
@@ -73,15 +68,17 @@ export function App() {
         <button className="icon" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
       </header>
       <main className="screen" data-screen={route.screen}>
-        {route.screen === 'library' && <LibraryScreen />}
-        {route.screen === 'dashboard' && route.runId && <DashboardScreen runId={route.runId} />}
-        {route.screen === 'timeline' && route.runId && <TimelineScreen runId={route.runId} />}
-        {route.screen === 'compare' && <CompareScreen params={route.params} />}
-        {route.screen === 'live' && <LiveScreen />}
-        {route.screen === 'settings' && <SettingsScreen />}
+        <Suspense fallback={<p className="muted loading pad">Loading…</p>}>
+          {route.screen === 'library' && <LibraryScreen />}
+          {route.screen === 'dashboard' && route.runId && <DashboardScreen runId={route.runId} />}
+          {route.screen === 'timeline' && route.runId && <TimelineScreen runId={route.runId} />}
+          {route.screen === 'compare' && <CompareScreen params={route.params} />}
+          {route.screen === 'live' && <LiveScreen />}
+          {route.screen === 'settings' && <SettingsScreen />}
+        </Suspense>
       </main>
       {help && <ShortcutHelp shortcuts={shortcuts} onClose={() => setHelp(false)} />}
-      <ExportDialog />
+      {exporting && <Suspense fallback={null}><ExportDialog /></Suspense>}
       {dragging && <div className="drop-overlay">Drop files or folders to import</div>}
     </div>
   )

@@ -1,3 +1,4 @@
+import { SVGRenderer } from 'echarts/renderers'
 import { echarts, type ChartOption } from '../charts/echarts'
 import { withTheme } from '../charts/EChart'
 import type { ChartTheme } from '../charts/theme'
@@ -7,6 +8,9 @@ import type { ChartTheme } from '../charts/theme'
 // from the SVG renderer. Animation is off so the picture is final when taken.
 
 export type ImageType = 'png' | 'jpeg' | 'svg'
+
+// Here rather than with the other ECharts parts: only exports draw SVG (see charts/echarts.ts).
+echarts.use([SVGRenderer])
 
 export function renderChartImage(option: ChartOption, theme: ChartTheme, o: { type: ImageType; width: number; height: number; scale: number }): string {
   const div = document.createElement('div')

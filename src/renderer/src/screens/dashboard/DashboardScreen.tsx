@@ -1,10 +1,12 @@
 import { useEffect } from 'react'
+import { afterDraws } from '../../charts/draw-queue'
 import { KpiTiles } from '../../components/KpiTiles'
 import { useDashboard, DEFAULT_LAYOUT, type WidgetType } from '../../stores/dashboard'
 import { useExport } from '../../stores/export'
 import { useRunData } from '../../stores/run-data'
 import { RunHeader } from '../RunHeader'
 import { InsightsPanel } from './InsightsPanel'
+import { prefetchDashboard } from './prefetch'
 import { Widget } from './Widget'
 import { WIDGET_TITLES, WidgetBody, type WidgetData } from './widgets'
 
@@ -29,22 +31,27 @@ export function DashboardScreen({ runId }: { runId: string }) {
   const layout = useDashboard((s) => s.layout)
   const range = useDashboard((s) => s.range)
 
-  // Load whatever is missing (again after a runs.changed event dropped it from the cache). The
-  // summary is one stored row: the page and the time charts (which ask for their own series)
-  // start at once, while the core aggregates the rest.
+  // Load whatever is missing (again after a runs.changed event dropped it from the cache); the
+  // first time, in the order prefetchDashboard explains.
+  useEffect(() => prefetchDashboard(runId), [runId])
   useEffect(() => {
     if (!summary) useRunData.getState().load(runId)
     if (!breakdown) useRunData.getState().loadBreakdown(runId)
   }, [runId, summary, breakdown])
   // The per-agent table and the analysis (seconds on big runs) are asked for after the charts'
-  // data, so the core answers those first; the analysis once the browser is idle (the charts
-  // drawn), as drawing its overlays means drawing most charts again.
+  // data, so the core answers those first; the analysis once the charts in view have drawn and
+  // the browser is idle, as drawing its overlays means drawing those charts again.
   const quickReady = breakdown?.status === 'ready'
   useEffect(() => {
     if (!quickReady) return
     if (!overview) useRunData.getState().loadOverview(runId)
     if (analysis) return
-    return whenIdle(() => useRunData.getState().loadAnalysis(runId), 400)
+    let cancelIdle = () => {}
+    const cancelWait = afterDraws(() => (cancelIdle = whenIdle(() => useRunData.getState().loadAnalysis(runId), 400)))
+    return () => {
+      cancelWait()
+      cancelIdle()
+    }
   }, [runId, quickReady, overview, analysis])
   useEffect(() => () => useDashboard.getState().setRange(null), [runId])
 

@@ -11,7 +11,7 @@ import type { ChartTheme } from '../../charts/theme'
 import { cumulativeArea, lineOverTime, type TimeOverlays } from '../../charts/time-charts'
 import { useDashboard, type WidgetLayout, type WidgetType } from '../../stores/dashboard'
 import { chartHeight } from './Widget'
-import { useSeries } from './use-series'
+import { pixelWidth, useSeries } from './use-series'
 
 export const WIDGET_TITLES: Record<WidgetType, string> = {
   'tokens-over-time': 'Tokens per LLM call over time',
@@ -37,9 +37,6 @@ export interface WidgetData {
   /** The spans the analysis names, placed in time (after the analysis). */
   located: Located | null
 }
-
-/** Chart widths in pixels, for the per-pixel series: the share of the content area the widget spans. */
-const pixelWidth = (w: number) => Math.max(200, Math.round(((window.innerWidth - 380) * w) / 12))
 
 /** A click on an insight's pin, band or slice opens that insight in the side list. */
 function onInsightClick(chart: ECharts) {
@@ -93,7 +90,7 @@ function TimeLine({ d, l, metric, label, testId }: { d: WidgetData; l: WidgetLay
   if (error) return <p className="error">{error}</p>
   if (!series) return <p className="muted loading">Loading…</p>
   if (series.points === 0) return <p className="muted">No LLM calls with times in this run.</p>
-  return <EChart option={option} height={chartHeight(l.h)} testId={testId} title={label} onReady={onZoom} table={table} />
+  return <EChart deferred option={option} height={chartHeight(l.h)} testId={testId} title={label} onReady={onZoom} table={table} />
 }
 
 function CostArea({ d, l }: { d: WidgetData; l: WidgetLayout }) {
@@ -105,7 +102,7 @@ function CostArea({ d, l }: { d: WidgetData; l: WidgetLayout }) {
   const table = useCallback(() => ({ header: ['bucket_start_ms', 'cost_usd'], rows: series ? series.t.map((t, i) => [t, series.sum[i]]) : [] }), [series])
   if (error) return <p className="error">{error}</p>
   if (!series) return <p className="muted loading">Loading…</p>
-  return <EChart option={option} height={chartHeight(l.h)} testId="chart-cumulative-cost" title="Cumulative cost" onReady={onZoom} table={table} />
+  return <EChart deferred option={option} height={chartHeight(l.h)} testId="chart-cumulative-cost" title="Cumulative cost" onReady={onZoom} table={table} />
 }
 
 function AgentsTable({ d }: { d: WidgetData }) {
@@ -177,7 +174,7 @@ function BreakdownChart({ b, analysis, l }: { b: Breakdown; analysis: RunAnalysi
   }, [l.type, b, analysis, anomalous, names])
   const h = chartHeight(l.h)
   const chart = (table: () => { header: string[]; rows: unknown[][] }, height = h) => (
-    <EChart option={build} height={height} testId={`chart-${l.type}`} title={WIDGET_TITLES[l.type]} table={table} onReady={onInsightClick} />
+    <EChart deferred option={build} height={height} testId={`chart-${l.type}`} title={WIDGET_TITLES[l.type]} table={table} onReady={onInsightClick} />
   )
   switch (l.type) {
     case 'tokens-per-agent': return chart(() => ({ header: ['agent', 'input', 'output', 'cache_write', 'cache_read', 'cost_usd'], rows: b.byAgent.map((a) => [a.name, a.inputTokens, a.outputTokens, a.cacheCreationTokens, a.cacheReadTokens, a.costUsd]) }))

@@ -1,0 +1,31 @@
+import { useRoute, type Route } from '../../lib/router'
+import { useDashboard } from '../../stores/dashboard'
+import { useRunData } from '../../stores/run-data'
+import { prefetchSeries } from './use-series'
+
+/**
+ * Asks the core for what the dashboard draws first, in the order it should answer: the time
+ * charts' series, the summary, then the aggregates (the slowest on a run not opened before, so
+ * the time charts draw meanwhile). Asking again is free.
+ */
+export function prefetchDashboard(runId: string): void {
+  prefetchSeries(runId, useDashboard.getState().layout)
+  const data = useRunData.getState()
+  data.load(runId)
+  data.loadBreakdown(runId)
+}
+
+/**
+ * From start-up on, whenever the address names a dashboard, its data and its code are asked for
+ * at once: before React has rendered anything (an effect would wait for the first paint) and
+ * while the dashboard's chunk is still loading.
+ */
+export function prefetchOnRoute(): void {
+  const go = (r: Route) => {
+    if (r.screen !== 'dashboard' || !r.runId) return
+    prefetchDashboard(r.runId)
+    void import('./DashboardScreen') // the same chunk React.lazy loads (screens.ts)
+  }
+  go(useRoute.getState().route)
+  useRoute.subscribe((s, before) => s.route !== before.route && go(s.route))
+}
