@@ -13,6 +13,14 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 }
 
+/**
+ * The build names every script and stylesheet under assets/ after a hash of its content
+ * (`index-D_12G-uL.js`): such a file never changes under its name, so the browser may keep it,
+ * and its compiled code, between visits without asking again. index.html, which names the
+ * current files, is always revalidated.
+ */
+const HASHED_ASSET = /^assets\/[^/]+-[A-Za-z0-9_-]{8}\.(js|css|woff2|svg|png)$/
+
 /** Serves the built renderer; unknown paths fall back to index.html (client-side routes). */
 export function serveStatic(root: string, pathname: string, res: ServerResponse): void {
   const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
@@ -21,10 +29,14 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse)
     res.writeHead(403).end()
     return
   }
-  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
+  let immutable = HASHED_ASSET.test(rel.split(sep).join('/'))
+  if (!existsSync(file) || statSync(file).isDirectory()) {
+    file = join(root, 'index.html')
+    immutable = false
+  }
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'cache-control': 'no-cache',
+    'cache-control': immutable ? 'private, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
   })
   createReadStream(file).pipe(res)

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -39,6 +41,28 @@ function raw(port: number, path: string, headers: Record<string, string>): Promi
 }
 
 describe('local host', () => {
+  it('lets the browser keep hashed assets (immutable) and always revalidates the page', async () => {
+    const ui = mkdtempSync(join(tmpdir(), 'ui-'))
+    mkdirSync(join(ui, 'assets'))
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><script type="module" src="./assets/index-D_12G-uL.js"></script>')
+    writeFileSync(join(ui, 'assets', 'index-D_12G-uL.js'), 'export {}')
+    writeFileSync(join(ui, 'assets', 'plain.js'), 'export {}')
+    core = createCore({ path: tempDb() })
+    host = await startHost({ core, token: TOKEN, port: 0, rendererDir: ui })
+    const get = (path: string) => fetch(`http://127.0.0.1:${host.port}${path}`, { headers: { 'x-swarmscope-token': TOKEN } })
+    const hashed = await get('/assets/index-D_12G-uL.js')
+    expect(hashed.status).toBe(200)
+    expect(hashed.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
+    expect((await get('/')).headers.get('cache-control')).toBe('no-cache')
+    expect((await get('/assets/plain.js')).headers.get('cache-control')).toBe('no-cache')
+    // A missing hashed name falls back to the page, which must not be kept under that name.
+    const missing = await get('/assets/gone-AAAAAAAA.js')
+    expect(missing.headers.get('content-type')).toContain('text/html')
+    expect(missing.headers.get('cache-control')).toBe('no-cache')
+    // Assets still need the token.
+    expect((await fetch(`http://127.0.0.1:${host.port}/assets/index-D_12G-uL.js`)).status).toBe(401)
+  })
+
   it('binds 127.0.0.1 only', async () => {
     await start()
     expect((host.server.address() as { address: string }).address).toBe('127.0.0.1')
