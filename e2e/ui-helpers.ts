@@ -33,20 +33,36 @@ export async function importItems(page: Page, items: DropItem[], runs: number): 
 /**
  * Waits until every chart inside `scope` has finished drawing. Dashboard widgets draw once they
  * are scrolled into view: each one still waiting is brought into view until it has drawn, then
- * the scroll positions are put back (for screenshots of the top of the page).
+ * the scroll positions are put back (for screenshots of the top of the page). Charts can be
+ * asked to draw again after they drew (the dashboard's analysis arrives after its first charts
+ * and adds its marks), so "none waiting" must hold once the analysis is in, and for a moment.
  */
 export async function chartsReady(page: Page, scope = 'body'): Promise<void> {
   const undrawn = page.locator(`${scope} .chart[data-ready="0"]`)
   const panes = '.run-main, .screen, .side-panel'
   const tops = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((e) => e.scrollTop), panes)
-  for (let i = 0; i < 40 && (await undrawn.count()) > 0; i++) {
-    const id = await undrawn.first().getAttribute('data-testid').catch(() => null)
-    if (!id) break
-    const chart = page.getByTestId(id)
-    await chart.scrollIntoViewIfNeeded().catch(() => {}) // it may have drawn and been replaced meanwhile
-    await expect(chart).not.toHaveAttribute('data-ready', '0', { timeout: 20_000 })
+  const deadline = Date.now() + 40_000
+  let quietSince: number | null = null
+  while (Date.now() < deadline) {
+    const next = await undrawn.first().elementHandle({ timeout: 100 }).catch(() => null)
+    // A dashboard asks for its analysis once its first charts have drawn, and the analysis redraws
+    // them (its marks): until it is in, none waiting means nothing yet.
+    if (!next && (await page.getByTestId('insights-loading').count()) > 0) {
+      quietSince = null
+      await page.waitForTimeout(100)
+      continue
+    }
+    if (!next) {
+      quietSince ??= Date.now()
+      if (Date.now() - quietSince >= 500) break
+      await page.waitForTimeout(100)
+      continue
+    }
+    quietSince = null
+    await next.scrollIntoViewIfNeeded().catch(() => {}) // it may have drawn and been replaced meanwhile
+    await page.waitForFunction((el) => !el.isConnected || (el as HTMLElement).dataset.ready !== '0', next, { timeout: 20_000 })
   }
-  await expect(undrawn).toHaveCount(0, { timeout: 20_000 })
+  await expect(undrawn).toHaveCount(0, { timeout: 1_000 })
   await page.evaluate(({ sel, tops }) => document.querySelectorAll(sel).forEach((e, i) => (e.scrollTop = tops[i] ?? 0)), { sel: panes, tops })
 }
 
