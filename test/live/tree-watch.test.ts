@@ -70,6 +70,18 @@ describe.skipIf(!linux)('watchTree (one inotify watch per folder)', () => {
     expect(w!.folders).toBe(0)
   })
 
+  it('reports the removal of the root as a failure of the whole watch', async () => {
+    root = mkdtempSync(join(tmpdir(), 'tree-watch-'))
+    const watched = join(root, 'projects')
+    mkdirSync(join(watched, 'p'), { recursive: true })
+    const errors: Error[] = []
+    w = watchTree(watched, { onFile: () => undefined, onError: (e) => errors.push(e) })
+    rmSync(watched, { recursive: true })
+    await until('the failure', () => errors.length > 0)
+    expect(errors[0].message).toMatch(/was removed/)
+    expect(w.folders).toBe(0)
+  })
+
   it('throws when the root cannot be watched, so the tail falls back to rescans', () => {
     root = mkdtempSync(join(tmpdir(), 'tree-watch-'))
     expect(() => watchTree(join(root, 'missing'), { onFile: () => undefined, onError: () => undefined })).toThrow(/cannot watch/)

@@ -37,7 +37,7 @@ class PerFolderWatch implements TreeWatch {
   private closed = false
 
   constructor(
-    root: string,
+    private readonly root: string,
     private readonly opts: TreeWatchOptions,
   ) {
     this.add(root, 0, false)
@@ -86,6 +86,8 @@ class PerFolderWatch implements TreeWatch {
     if (!name) return
     const path = join(dir, String(name))
     if (event === 'rename') {
+      // The watched folder itself went (inotify names it as if it were inside itself).
+      if (!isDir(dir)) return this.drop(dir)
       // A name appeared or went: a new folder is watched (its files reported), a removed one dropped.
       if (this.watchers.has(path)) {
         if (!isDir(path)) this.drop(path)
@@ -97,6 +99,8 @@ class PerFolderWatch implements TreeWatch {
   }
 
   private drop(dir: string): void {
+    // The root itself gone: the watch as a whole has failed (the caller rescans and watches again).
+    if (dir === this.root) return this.fail(new Error(`${this.root} was removed`))
     for (const [d, w] of this.watchers) {
       if (d === dir || d.startsWith(dir + '/')) {
         w.close()
