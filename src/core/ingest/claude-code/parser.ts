@@ -33,7 +33,13 @@ interface FileContext {
 }
 
 const RECENT_LIMIT = 50_000
-const RESUME_KEEP = 512
+/**
+ * Lines carried over to the next import of a growing file: the last few, plus each agent's last
+ * line (interleaved sidechains continue from their own last line, however far back it is).
+ * The state is rewritten on every import of a live session, so it stays small: 512 lines of a
+ * real transcript made ~40 KB, ten database pages rewritten per append.
+ */
+export const RESUME_KEEP = 16
 /** Line types that carry no timing or usage; known and deliberately ignored. */
 const SUBAGENT_TOOLS = new Set(['Task', 'Agent'])
 const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
@@ -294,7 +300,16 @@ export class ClaudeCodeParser {
       this.sink.span({ runId, id: `agent:${agentId}`, agentId, kind: 'agent', name: agentId, startMs: start, endMs: end, status: 'ok' })
     }
     this.agentBounds.clear()
-    const recent = [...this.recent.entries()].slice(-RESUME_KEEP).map(([uuid, [ts, agent]]) => [uuid, ts, agent] as [string, number, string])
-    return { recent }
+    return { recent: resumeLines(this.recent) }
   }
+}
+
+/** The lines kept for the next import, oldest first: the last RESUME_KEEP and each agent's last. */
+function resumeLines(recent: Map<string, [number, string]>): [string, number, string][] {
+  const entries = [...recent.entries()]
+  const lastOfAgent = new Map<string, number>()
+  entries.forEach(([, [, agent]], i) => lastOfAgent.set(agent, i))
+  const keep = new Set(lastOfAgent.values())
+  for (let i = Math.max(0, entries.length - RESUME_KEEP); i < entries.length; i++) keep.add(i)
+  return [...keep].sort((a, b) => a - b).map((i) => [entries[i][0], entries[i][1][0], entries[i][1][1]])
 }
