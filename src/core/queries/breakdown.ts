@@ -1,58 +1,33 @@
 import type { Database } from 'better-sqlite3'
 import type { Breakdown } from '../../shared/spans-dto'
 import { histogram, mean, quantileSorted, sorted } from '../analysis/stats'
+import { foldRun, type RunFold } from './breakdown-fold'
 import { getRun } from './runs'
 import { timelineAgents } from './spans'
 
-// The run dashboard's aggregates. Each is one SQL pass or one pass over a few columns, so the
-// dashboard of a 100 k-span run draws in well under a second; the full analysis (insights,
-// anomalies, critical path) arrives separately and is laid over the charts when it is ready.
+// The run dashboard's aggregates, from one pass over the run's spans (breakdown-fold.ts), so the
+// dashboard of a 100 k-span run draws in well under a second even on its first visit; the full
+// analysis (insights, anomalies, critical path) arrives separately and is laid over the charts
+// when it is ready.
 
 export interface BreakdownOptions {
   buckets?: number
   maxPoints?: number
 }
 
-/** Tool calls that started a subagent: their time is the subagent's work, not busy time of the caller. */
-const DELEGATION = `s.id IN (SELECT parent_span_id FROM agents d WHERE d.run_id = @id AND parent_span_id IS NOT NULL)`
-const NOT_DELEGATION = `NOT ${DELEGATION}`
-
-interface Group {
-  agentId: string | null
-  kind: string
-  key: string
-  delegation: number
-  n: number
-  errors: number
-  input: number
-  output: number
-  cacheCreation: number
-  cacheRead: number
-  cost: number
-  ms: number
-  maxMs: number | null
-  /** Spans with both times (the mean's denominator). */
-  timed: number
-}
-
 export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}): Breakdown {
   const run = getRun(db, ref)
   const id = run.id
-  const agents = timelineAgents(db, id)
+  // The heatmap's grid is known before the pass (the run's times are in its summary row); its rows
+  // are put in timeline order after it, once the agents' lifetimes are known.
+  const startMs = run.startedAt ? Date.parse(run.startedAt) : 0
+  const buckets = o.buckets ?? 48
+  const bucketMs = Math.max(1, Math.ceil((run.durationMs ?? 0) / buckets))
+  const stored = db.prepare('SELECT id FROM agents WHERE run_id = ?').pluck().all(id) as string[]
+  const fold = foldRun(db, id, { startMs, bucketMs, buckets, rows: new Map(stored.map((a, i) => [a, i])) })
+  const agents = timelineAgents(db, id, fold.lifetimes)
   const names = new Map(agents.map((a) => [a.id, a.name]))
-
-  // One scan, grouped finely enough that agents, tools, models and the cache all fold out of it in JS.
-  const groups = db
-    .prepare(
-      `SELECT agent_id AS agentId, kind, CASE WHEN kind = 'llm' THEN COALESCE(model, name) ELSE name END AS key,
-         ${DELEGATION} AS delegation, COUNT(*) AS n, SUM(status = 'error') AS errors,
-         COALESCE(SUM(input_tokens), 0) AS input, COALESCE(SUM(output_tokens), 0) AS output,
-         COALESCE(SUM(cache_creation_tokens), 0) AS cacheCreation, COALESCE(SUM(cache_read_tokens), 0) AS cacheRead,
-         COALESCE(SUM(cost_usd), 0) AS cost, COALESCE(SUM(end_ms - start_ms), 0) AS ms, MAX(end_ms - start_ms) AS maxMs,
-         COUNT(end_ms - start_ms) AS timed
-       FROM spans s WHERE run_id = @id AND kind <> 'agent' GROUP BY 1, 2, 3, 4`,
-    )
-    .all({ id }) as Group[]
+  const groups = fold.groups
 
   const agentRows = new Map<string, Breakdown['byAgent'][number]>()
   const toolRows = new Map<string, Breakdown['byTool'][number] & { timed: number }>()
@@ -104,27 +79,22 @@ export function runBreakdown(db: Database, ref: string, o: BreakdownOptions = {}
     .sort((a, b) => b.count - a.count || (a.tool < b.tool ? -1 : 1))
   const byModel = [...modelRows.values()].sort((a, b) => b.costUsd - a.costUsd || (a.model < b.model ? -1 : 1))
 
-  // Latency and tokens of every LLM call: two number columns, cheap to read even for 100 k calls.
-  const calls = db
-    .prepare(`SELECT end_ms - start_ms, ${TOKENS}, input_tokens IS NOT NULL FROM spans WHERE run_id = @id AND kind = 'llm' AND end_ms IS NOT NULL AND start_ms IS NOT NULL`)
-    .raw()
-    .all({ id }) as [number, number, number][]
-  const latencies = sorted(calls.map((c) => c[0]))
+  const latencies = sorted(fold.calls.latency)
   const h = histogram(latencies, 60)
   const q = (p: number) => quantileSorted(latencies, p)
   const llmLatency = { count: latencies.length, mean: mean(latencies), p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), edges: h?.edges ?? [], counts: h?.counts ?? [] }
 
   return {
     runId: id, byAgent, byTool, byModel, llmLatency,
-    scatter: scatter(db, id, calls.filter((c) => c[2] === 1), o.maxPoints ?? 5000),
-    activity: activity(db, id, agents, run.startedAt ? Date.parse(run.startedAt) : 0, run.durationMs ?? 0, o.buckets ?? 48),
+    scatter: scatter(db, id, fold.calls.withTokens, o.maxPoints ?? 5000),
+    activity: activity(agents, stored, fold.busy, startMs, bucketMs, buckets),
     cache: { promptTokens, cacheReadTokens, hitRatio: promptTokens > 0 ? cacheReadTokens / promptTokens : null },
   }
 }
 
 const TOKENS = `COALESCE(input_tokens,0) + COALESCE(output_tokens,0) + COALESCE(cache_creation_tokens,0) + COALESCE(cache_read_tokens,0)`
 
-function scatter(db: Database, id: string, calls: [number, number, number][], maxPoints: number): Breakdown['scatter'] {
+function scatter(db: Database, id: string, calls: [number, number][], maxPoints: number): Breakdown['scatter'] {
   if (calls.length <= maxPoints) {
     const rows = db
       .prepare(`SELECT end_ms - start_ms, ${TOKENS}, id FROM spans WHERE run_id = @id AND kind = 'llm' AND end_ms IS NOT NULL AND start_ms IS NOT NULL AND input_tokens IS NOT NULL ORDER BY start_ms`)
@@ -153,39 +123,13 @@ function scatter(db: Database, id: string, calls: [number, number, number][], ma
   return { latencyMs: merged.map((c) => c[0] / c[2]), tokens: merged.map((c) => c[1] / c[2]), count: merged.map((c) => c[2]), spanId: merged.map(() => null), merged: true }
 }
 
-function activity(db: Database, id: string, agents: { id: string; name: string }[], startMs: number, wallMs: number, buckets: number): Breakdown['activity'] {
-  const agentIds = agents.map((a) => a.id)
-  const bucketMs = Math.max(1, Math.ceil(wallMs / buckets))
-  const index = new Map(agentIds.map((a, i) => [a, i]))
-  const busy = new Float64Array(agentIds.length * buckets)
-  const busySql = `FROM spans s WHERE run_id = @id AND agent_id IS NOT NULL AND start_ms IS NOT NULL AND end_ms > start_ms
-    AND (kind = 'llm' OR (kind = 'tool' AND ${NOT_DELEGATION}))`
-  const bucketOf = (col: string) => `CAST((${col} - @start) / @bucketMs AS INTEGER)`
-  const params = { id, start: startMs, bucketMs }
-  // Most spans fall inside one bucket: summed in SQL, without a row per span reaching JavaScript.
-  const inside = db
-    .prepare(`SELECT agent_id, ${bucketOf('start_ms')} AS b, SUM(end_ms - start_ms) ${busySql} AND ${bucketOf('start_ms')} = ${bucketOf('end_ms - 1')} GROUP BY 1, 2`)
-    .raw()
-    .all(params) as [string, number, number][]
-  for (const [agent, b, ms] of inside) {
-    const a = index.get(agent)
-    if (a !== undefined && b >= 0 && b < buckets) busy[a * buckets + b] += ms
-  }
-  // The few that cross a bucket edge are split over the buckets they overlap.
-  const crossing = db
-    .prepare(`SELECT agent_id, start_ms, end_ms ${busySql} AND ${bucketOf('start_ms')} <> ${bucketOf('end_ms - 1')}`)
-    .raw()
-    .all(params) as [string, number, number][]
-  for (const [agent, s, e] of crossing) {
-    const a = index.get(agent)
-    if (a === undefined) continue
-    for (let b = Math.max(0, Math.floor((s - startMs) / bucketMs)); b < buckets && startMs + b * bucketMs < e; b++) {
-      const lo = Math.max(s, startMs + b * bucketMs)
-      const hi = Math.min(e, startMs + (b + 1) * bucketMs)
-      if (hi > lo) busy[a * buckets + b] += hi - lo
-    }
-  }
+/** Busy ms per agent and bucket, the agents in timeline order (the fold's rows are in stored order). */
+function activity(agents: { id: string; name: string }[], stored: string[], busy: RunFold['busy'], startMs: number, bucketMs: number, buckets: number): Breakdown['activity'] {
+  const row = new Map(stored.map((a, i) => [a, i]))
   const cells: [number, number, number][] = []
-  for (let a = 0; a < agentIds.length; a++) for (let b = 0; b < buckets; b++) if (busy[a * buckets + b] > 0) cells.push([b, a, Math.round(busy[a * buckets + b])])
-  return { startMs, bucketMs, buckets, agents: agentIds, names: agents.map((a) => a.name), cells }
+  agents.forEach((agent, a) => {
+    const r = row.get(agent.id)!
+    for (let b = 0; b < buckets; b++) if (busy[r * buckets + b] > 0) cells.push([b, a, Math.round(busy[r * buckets + b])])
+  })
+  return { startMs, bucketMs, buckets, agents: agents.map((a) => a.id), names: agents.map((a) => a.name), cells }
 }
