@@ -27,7 +27,7 @@ interface RunDataState {
   load(runId: string): void
   /** The aggregates behind the dashboard's charts. */
   loadBreakdown(runId: string): void
-  /** Per agent figures (the agents table, the export dialog): after the charts' data. */
+  /** Per agent figures (the agents table, the export dialog): after the charts in view have drawn. */
   loadOverview(runId: string): void
   /** The analysis, then the spans it names. */
   loadAnalysis(runId: string): void

@@ -38,16 +38,19 @@ export function DashboardScreen({ runId }: { runId: string }) {
     if (!summary) useRunData.getState().load(runId)
     if (!breakdown) useRunData.getState().loadBreakdown(runId)
   }, [runId, summary, breakdown])
-  // The per-agent table and the analysis (seconds on big runs) are asked for after the charts'
-  // data, so the core answers those first; the analysis once the charts in view have drawn and
-  // the browser is idle, as drawing its overlays means drawing those charts again.
+  // The per-agent table (below the fold) and the analysis (seconds on big runs) are asked for once
+  // the charts in view have drawn: the core answers one request at a time and shares the CPU with
+  // the browser, so neither may hold up the first screen (the table's query took a core busy with
+  // it while those charts drew). The analysis also waits for an idle moment, as drawing its
+  // overlays means drawing those charts again.
   const quickReady = breakdown?.status === 'ready'
   useEffect(() => {
-    if (!quickReady) return
-    if (!overview) useRunData.getState().loadOverview(runId)
-    if (analysis) return
+    if (!quickReady || (overview && analysis)) return
     let cancelIdle = () => {}
-    const cancelWait = afterDraws(() => (cancelIdle = whenIdle(() => useRunData.getState().loadAnalysis(runId), 400)))
+    const cancelWait = afterDraws(() => {
+      if (!overview) useRunData.getState().loadOverview(runId)
+      if (!analysis) cancelIdle = whenIdle(() => useRunData.getState().loadAnalysis(runId), 400)
+    })
     return () => {
       cancelWait()
       cancelIdle()

@@ -11,10 +11,10 @@ export const pixelWidth = (w: number) => Math.max(200, Math.round(((window.inner
 /** The metric behind each time widget (the series it asks the core for). */
 export const SERIES_OF: Partial<Record<WidgetLayout['type'], SeriesMetric>> = { 'tokens-over-time': 'tokens', 'latency-over-time': 'latency', 'cumulative-cost': 'cost' }
 
-// Whole-run series by run, metric and width: asked for as soon as the dashboard opens (before
-// its summary and aggregates, which on a run not opened before take the core longer: the time
-// charts draw meanwhile), and shared with the widgets that then ask for them. Zoomed windows
-// are not kept. A changed run is read again.
+// Whole-run series by run, metric and width: asked for as soon as the dashboard opens (right
+// after its one-row summary, before the aggregates, which on a run not opened before take the
+// core longer: the time charts draw meanwhile), and shared with the widgets that then ask for
+// them. Zoomed windows are not kept. A changed run is read again.
 const wholeRun = new Map<string, Promise<Answer>>()
 client.on('runs.changed', (p) => {
   for (const k of [...wholeRun.keys()]) if (p.runIds.some((id) => k.startsWith(`${id}\n`))) wholeRun.delete(k)
