@@ -20,7 +20,10 @@ import { median, round } from '../lib/measure'
 //      allDrawnMs      all ten charts drawn: widgets below the fold draw once scrolled into view,
 //                      so each chart still waiting is scrolled into view in turn (no pause);
 //    the median of three visits, and the first visit on its own (before the core has cached the
-//    run's aggregates and series);
+//    run's aggregates and series, in a browser that has never loaded the app: nothing compiled or
+//    cached); then three visits each after a restart of the host (a fresh core: nothing cached)
+//    in the browser that has loaded the app before, as when a run is opened for the first time
+//    in a running app (firstVisitWarmBrowser, the median);
 //  - a 1 M-point line chart, first render (goal < 500 ms): the core downsamples per pixel and
 //    the chart draws ~4 points per pixel;
 //  - one zoom step of the timeline of that 100 k-span run, from the wheel event to the frame
@@ -31,9 +34,9 @@ const ROOT = new URL('../..', import.meta.url).pathname
 const ECHARTS = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js')
 const REPS = 3
 
-async function startHost(db: string): Promise<{ url: string; origin: string; token: string; proc: ChildProcess }> {
-  const token = `bench-${Date.now()}`
-  const proc = spawn(process.execPath, [join(ROOT, 'bin/swarmscope.mjs'), 'serve', '--port', '0', '--no-open', '--db', db], { env: { ...process.env, SWARMSCOPE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] })
+async function startHost(db: string, at: { port?: number; token?: string } = {}): Promise<{ url: string; origin: string; token: string; proc: ChildProcess }> {
+  const token = at.token ?? `bench-${Date.now()}`
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/swarmscope.mjs'), 'serve', '--port', String(at.port ?? 0), '--no-open', '--db', db], { env: { ...process.env, SWARMSCOPE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     proc.stdout!.on('data', (d) => {
@@ -44,6 +47,14 @@ async function startHost(db: string): Promise<{ url: string; origin: string; tok
     proc.on('exit', (c) => reject(new Error(`host exited ${c}: ${out}`)))
   })
   return { url, origin: new URL(url).origin, token, proc }
+}
+
+/** The same host started again at the same address: a fresh core (nothing cached), the browser's caches still valid. */
+async function restartHost(db: string, host: Awaited<ReturnType<typeof startHost>>) {
+  const exited = new Promise((r) => host.proc.once('exit', r))
+  host.proc.kill('SIGTERM')
+  await exited
+  return startHost(db, { port: Number(new URL(host.origin).port), token: host.token })
 }
 
 /** 1 M LLM calls in one run, one after another: the series behind a 1 M-point line. */
@@ -245,7 +256,7 @@ export async function uiSuite(opts: { work: string }) {
   store.close()
   console.log(`ui: wrote a ${spans100k}-span run and a 1 M-call run`)
 
-  const host = await startHost(db)
+  let host = await startHost(db)
   const browser = await chromium.launch({ executablePath: findChromium() ?? undefined, args: ['--no-sandbox', '--disable-gpu'] })
   try {
     // Our pages keep their strict CSP; the reference pages get ECharts injected, which needs it bypassed.
@@ -265,6 +276,12 @@ export async function uiSuite(opts: { work: string }) {
       dash.push(await dashboard(ours, host.url, 'ui-100k'))
       dashRef.push(await dashboardReference(ref, host.origin, host.token, 'ui-100k'))
     }
+    const coldCore: Awaited<ReturnType<typeof dashboard>>[] = []
+    for (let i = 0; i < REPS; i++) {
+      await ours.goto('about:blank')
+      host = await restartHost(db, host)
+      coldCore.push(await dashboard(ours, host.url, 'ui-100k'))
+    }
     const line: Awaited<ReturnType<typeof millionLine>>[] = []
     for (let i = 0; i < REPS; i++) line.push(await millionLine(ref, host.origin, host.token, 'ui-1m', 1200 + i))
     const zoom = await timelineZoom(ours, host.url, 'ui-100k')
@@ -275,13 +292,18 @@ export async function uiSuite(opts: { work: string }) {
     const z = median(zoom)
     const visit = (k: keyof (typeof dash)[number]) => Math.round(median(dash.map((x) => x[k])))
     const first = Object.fromEntries(Object.entries(dash[0]).map(([k, v]) => [k, Math.round(v)]))
+    const coldCoreVisit = (k: keyof (typeof coldCore)[number]) => Math.round(median(coldCore.map((x) => x[k])))
     return {
       suite: 'ui',
       dashboard100k: {
         spans: spans100k,
-        method: 'ms from navigation, 1400×900 window: visibleDrawnMs = every widget in view drawn; interactiveMs = then the first requestAnimationFrame answered within 50 ms; allDrawnMs = all 10 charts drawn, each one still waiting scrolled into view in turn (widgets below the fold draw when scrolled into view); insightsMs = the analysis listed. Median of 3 visits; firstVisit = before the core cached the run',
+        method: 'ms from navigation, 1400×900 window: visibleDrawnMs = every widget in view drawn; interactiveMs = then the first requestAnimationFrame answered within 50 ms; allDrawnMs = all 10 charts drawn, each one still waiting scrolled into view in turn (widgets below the fold draw when scrolled into view); insightsMs = the analysis listed. Median of 3 visits; firstVisit = before the core cached the run, in a browser that never loaded the app; firstVisitWarmBrowser = median of 3 visits each after a host restart (core caches empty) in the browser that loaded the app before',
         interactiveMs: visit('interactiveMs'), visibleDrawnMs: visit('visibleDrawnMs'), allDrawnMs: visit('allDrawnMs'), insightsMs: visit('insightsMs'),
         firstVisit: first,
+        firstVisitWarmBrowser: {
+          interactiveMs: coldCoreVisit('interactiveMs'), visibleDrawnMs: coldCoreVisit('visibleDrawnMs'), allDrawnMs: coldCoreVisit('allDrawnMs'), insightsMs: coldCoreVisit('insightsMs'),
+          each: { interactiveMs: coldCore.map((x) => Math.round(x.interactiveMs)), insightsMs: coldCore.map((x) => Math.round(x.insightsMs)) },
+        },
         eachVisit: { interactiveMs: dash.map((x) => Math.round(x.interactiveMs)), allDrawnMs: dash.map((x) => Math.round(x.allDrawnMs)) },
         // The core caches the aggregates, series and analysis per run: later visits get them at once.
         reference: { what: 'plain ECharts, 4 time charts of every LLM call (data already in the page)', points: dashRef[0].points, ms: Math.round(dr) },
