@@ -23,7 +23,7 @@ function criticalPathFinding(ctx: InsightContext): Finding | null {
   return {
     kind: 'critical-path',
     title: `${label[top.kind]} take ${f.pct(share)} of the critical path`,
-    detail: `${f.ms(top.ms)} of ${f.ms(wallMs)} wall time across ${criticalPath.spanIds.length} spans on the path; the longest step is ${longest ? `${longest.kind} "${longest.name}"` : longestId} at ${f.ms(longestMs)} (${f.pct(longestMs / wallMs)}).`,
+    detail: `${f.ms(top.ms)} of ${f.ms(wallMs)} wall time across ${criticalPath.spanIds.length} ${criticalPath.spanIds.length === 1 ? 'span' : 'spans'} on the path; the longest step is ${longest ? `${longest.kind} "${longest.name}"` : longestId} at ${f.ms(longestMs)} (${f.pct(longestMs / wallMs)}).`,
     confidence: 1,
     confidenceMethod: EXACT,
     impact: share,
