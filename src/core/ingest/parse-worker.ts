@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       { sink, signal, skip: (line, reason) => push(['skip', line, reason]), progress: (bytes, lines) => push(['progress', bytes, lines]), throttle },
       true,
     )
+    sink.flush()
     push(['done', outcome])
   }
   // Every job is taken: the importer ends this worker once it has written what was sent.

@@ -37,10 +37,38 @@ export interface WorkerInit {
 }
 
 /**
+ * Span rows held back at most, to be written in key order (see `recordingSink`). A file's spans
+ * are rarely more; a larger file is sorted in windows of this many, in constant memory.
+ */
+export const SPAN_ORDER_WINDOW = 4096
+
+const byKey = (a: WriteOp, b: WriteOp): number => {
+  const ra = a[1][0] as string, rb = b[1][0] as string
+  if (ra !== rb) return ra < rb ? -1 : 1
+  const ia = a[1][1] as string, ib = b[1][1] as string
+  return ia < ib ? -1 : ia > ib ? 1 : 0
+}
+
+/**
  * A sink that binds and records instead of writing. `endSpan` cannot know whether the span
  * exists and answers true; the formats the worker reads ignore that answer.
+ *
+ * Span rows are handed on sorted by (run, id), in windows, instead of in the order a transcript
+ * meets them: span ids are random (message and tool-call ids), and inserting a run's spans in
+ * random key order splits B-tree pages all over the run's range. Spans of one run in key
+ * order went into a 1 GB store ~25 % faster (bench: 4.0-4.4 s against 5.2-5.7 s for the same
+ * rows). The order of two rows for the same span is kept (the sort is stable), and the window
+ * is flushed before any `endSpan`, which updates a span that must already be written. The
+ * other tables' rows do not depend on spans and go on at once. Call `flush()` at each file's end.
  */
-export function recordingSink(contentPolicy: ContentPolicy, binder: Binder, push: (e: StreamEvent) => void): RecordSink {
+export function recordingSink(contentPolicy: ContentPolicy, binder: Binder, push: (e: StreamEvent) => void): RecordSink & { flush(): void } {
+  let spans: WriteOp[] = []
+  const flush = () => {
+    if (spans.length === 0) return
+    const sorted = spans.sort(byKey)
+    spans = []
+    for (const op of sorted) push(op)
+  }
   return {
     contentPolicy,
     content: (c) => {
@@ -49,10 +77,14 @@ export function recordingSink(contentPolicy: ContentPolicy, binder: Binder, push
     },
     run: (r) => push(['run', binder.run(r)]),
     agent: (a) => push(['agent', binder.agent(a)]),
-    span: (s) => push(['span', binder.span(s)]),
-    endSpan: (e) => (push(['endSpan', binder.endSpan(e)]), true),
+    span: (s) => {
+      spans.push(['span', binder.span(s)])
+      if (spans.length >= SPAN_ORDER_WINDOW) flush()
+    },
+    endSpan: (e) => (flush(), push(['endSpan', binder.endSpan(e)]), true),
     event: (e) => push(['event', binder.event(e)]),
     metric: (m) => push(['metric', binder.metric(m)]),
+    flush,
   }
 }
 

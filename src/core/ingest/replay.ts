@@ -52,6 +52,7 @@ export class Replay {
       events = []
       const hooks = { sink, signal, skip: (line: number | null, reason: string) => void events.push(['skip', line, reason]), progress: (b: number, l: number) => void events.push(['progress', b, l]) }
       const outcome = await readFileJob(job, STREAMED_FORMATS, hooks, true)
+      sink.flush()
       events.push(['done', outcome])
       return events
     }
