@@ -1,12 +1,13 @@
+import { statSync } from 'node:fs'
 import type { ImportProgress, SkippedInput } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
-import { refreshRunStats } from '../store/run-stats'
 import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
-import { failedToStart, openParseStream, type WorkerMode } from './parse-pool'
+import { failedToStart, parseStreamStarter, WORKER_MIN_BYTES, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
 import { Replay } from './replay'
+import { summariesAsWritten, writeOrder } from './job-order'
 import { formats } from './registry'
 import { walk, type Candidate } from './walk'
 import type { ContentPolicy } from './records'
@@ -89,10 +90,18 @@ const cancelled = () => new CoreError('cancelled', 'import cancelled')
 export async function importPaths(store: Store, opts: ImportOptions): Promise<ImportOutcome> {
   const db = store.write
   const skipped: SkippedInput[] = []
-  const candidates = walk(opts.paths, skipped)
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'
   const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules })
+  const init = { contentPolicy: policy, redactRules: opts.redactRules ?? [], prices }
+  const starter = parseStreamStarter({ mode: opts.worker ?? 'auto', init, early: likelyLarge(opts.paths) })
+  let candidates: Candidate[]
+  try {
+    candidates = walk(opts.paths, skipped)
+  } catch (e) {
+    await starter.dispose()
+    throw e
+  }
   const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at, content_policy)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET format = excluded.format, size = excluded.size, mtime_ms = excluded.mtime_ms,
@@ -113,11 +122,16 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   }
 
   let imported = 0
-  db.exec('BEGIN IMMEDIATE')
+  try {
+    db.exec('BEGIN IMMEDIATE')
+  } catch (e) {
+    await starter.dispose()
+    throw e
+  }
   let stream = null
   try {
     const known = knownFiles(store, candidates)
-    const jobs: FileJob[] = []
+    const found: FileJob[] = []
     let bytesToRead = 0
     for (const c of candidates) {
       const seen = known.light(c.path)
@@ -132,28 +146,31 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
         continue
       }
       const prev = seen ? known.full(c.path) : null
-      jobs.push({ ...c, prev, rereadAll })
+      found.push({ ...c, prev, rereadAll })
       bytesToRead += c.size - (prev && !rereadAll && c.size >= prev.offset ? prev.offset : 0)
     }
+    const jobs = writeOrder(found)
 
     const hooks = (job: FileJob) => ({
       sink, signal,
       skip: (line: number | null, reason: string) => skipped.push({ file: job.path, line, reason }),
       progress: (bytes: number, lines: number) => report(job.path, bytes, lines),
     })
+    const summaries = summariesAsWritten(db)
     const finish = (job: FileJob, outcome: FileOutcome) => {
       if (outcome.kind === 'read') {
         imported++
         putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy)
-        for (const runId of startFile()) putFileRun.run(job.path, runId)
+        const fed = startFile()
+        for (const runId of fed) putFileRun.run(job.path, runId)
+        summaries.fileWritten(job.path, fed)
         filesDone++
       } else if (job.explicit) skipped.push({ file: job.path, line: null, reason: (outcome as { reason: string }).reason })
       bytesBefore += job.size
       if (outcome.kind === 'read') report(job.path, 0, outcome.lines)
     }
 
-    const init = { contentPolicy: policy, redactRules: opts.redactRules ?? [], prices }
-    stream = openParseStream(jobs, { mode: opts.worker ?? 'auto', init, bytesToRead })
+    stream = starter.open(jobs, bytesToRead)
     startFile()
     const replay = new Replay(jobs, {
       write: (op, strings) => void exec(decode(op, strings)),
@@ -184,7 +201,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     }
     if (signal.aborted) throw cancelled()
     if (imported === 0 && skipped.length === 0) skipped.push({ file: opts.paths.join(', '), line: null, reason: 'no supported files found' })
-    for (const id of touched) refreshRunStats(db, id)
+    summaries.end(touched)
     const runIds = [...new Set([...touched, ...unchangedRuns])]
     const grouping = groupingStatements(store)
     for (const id of runIds) grouping(id, opts.group, opts.tags)
@@ -196,7 +213,23 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     throw e
   } finally {
     await stream?.close()
+    await starter.dispose()
   }
+}
+
+/** Whether an import may be large enough for the parse worker before its folders are walked: it names a folder, or large files. */
+function likelyLarge(paths: string[]): boolean {
+  let bytes = 0
+  for (const p of paths) {
+    try {
+      const st = statSync(p)
+      if (st.isDirectory()) return true
+      bytes += st.size
+    } catch {
+      // Reported by the walk.
+    }
+  }
+  return bytes >= WORKER_MIN_BYTES
 }
 
 function groupingStatements(store: Store) {

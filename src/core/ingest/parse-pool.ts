@@ -81,11 +81,44 @@ export interface ParseStream {
 
 export const failedToStart = (e: unknown) => (e as { beforeFirstBatch?: boolean } | null)?.beforeFirstBatch === true
 
-export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init: WorkerInit; bytesToRead: number }): ParseStream | null {
+/**
+ * A parse worker started before its jobs are known, so that it boots while the importer walks
+ * the folders (~17k stat calls for a 1 GB ~/.claude/projects): the walk and the worker's
+ * start-up (~260 ms here) each kept one of two cores busy while the other waited.
+ */
+export interface ParseStreamStarter {
+  /** The stream for these jobs, or null when they are too few for a worker (one started early is then ended). */
+  open(jobs: FileJob[], bytesToRead: number): ParseStream | null
+  /** Ends a worker started early that no stream took over (the import failed before `open`). */
+  dispose(): Promise<void>
+}
+
+/** `early`: start the worker now (the import names a folder, or large files); otherwise only in `open`, if needed. */
+export function parseStreamStarter(opts: { mode: WorkerMode; init: WorkerInit; early: boolean }): ParseStreamStarter {
   const mode = modeFromEnv(opts.mode)
-  if (jobs.length === 0 || (mode === 'auto' && opts.bytesToRead < WORKER_MIN_BYTES)) return null
-  const worker = startWorker(mode, opts.init)
+  let attached = opts.early && mode !== 'never' ? attach(mode, opts.init) : null
+  let opened = false
+  return {
+    open(jobs, bytesToRead) {
+      opened = true
+      if (jobs.length === 0 || (mode === 'auto' && bytesToRead < WORKER_MIN_BYTES)) {
+        void attached?.stop()
+        return null
+      }
+      attached ??= attach(mode, opts.init)
+      return attached?.start(jobs) ?? null
+    },
+    async dispose() {
+      if (!opened) await attached?.stop()
+    },
+  }
+}
+
+/** Starts the worker and listens to it at once (nothing it says is missed); the jobs come later. */
+function attach(mode: WorkerMode, init: WorkerInit): { start(jobs: FileJob[]): ParseStream; stop(): Promise<number> } | null {
+  const worker = startWorker(mode, init)
   if (!worker) return null
+  let jobs: FileJob[] = []
   const claim = new Int32Array(new SharedArrayBuffer(4))
   const ready: Batch[] = []
   let received = false
@@ -120,8 +153,16 @@ export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init:
   })
   worker.on('error', (e) => fail(e))
   worker.on('exit', (code) => fail(new Error(`the parse worker stopped (exit code ${code})`)))
-  worker.postMessage({ type: 'jobs', jobs, claim: claim.buffer as SharedArrayBuffer } satisfies ToWorker)
-  return {
+  const stop = () => {
+    worker.removeAllListeners()
+    return worker.terminate()
+  }
+  const start = (all: FileJob[]): ParseStream => {
+    jobs = all
+    worker.postMessage({ type: 'jobs', jobs, claim: claim.buffer as SharedArrayBuffer } satisfies ToWorker)
+    return stream
+  }
+  const stream: ParseStream = {
     poll() {
       const batch = ready.shift()
       if (batch) return batch
@@ -146,8 +187,8 @@ export function openParseStream(jobs: FileJob[], opts: { mode: WorkerMode; init:
     },
     ack: () => worker.postMessage({ type: 'ack' } satisfies ToWorker),
     async close() {
-      worker.removeAllListeners()
-      await worker.terminate()
+      await stop()
     },
   }
+  return { start, stop }
 }
