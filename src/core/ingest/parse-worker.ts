@@ -11,8 +11,13 @@ import { Interner, isWriteOp, recordingSink, STREAMED_FORMATS, type FromWorker, 
 // a file they do not recognise is handed back ('deferred') and read by the importer itself.
 // Jobs are taken one at a time from a counter shared with the importer, which takes small
 // files too when it has nothing of ours to write (parse-pool.ts, `claim`).
-/** Records per message: large enough that messaging costs little, small enough to pipeline. */
-const BATCH = 2048
+/**
+ * Records per message: large enough that messaging costs little, small enough to pipeline. A
+ * batch stays alive in the importer's heap while it is written, so each young-generation GC
+ * there copies it: with 2,048 the importer's thread spent 300-400 ms of a 1 GB import in
+ * scavenges, with 512 about 220 ms, and peak RSS fell by ~30 MB.
+ */
+const BATCH = 512
 /** Messages the importer has not written yet before this worker waits: bounds the memory in between. */
 const MAX_IN_FLIGHT = 4
 
