@@ -15,7 +15,7 @@ import { measure, round } from '../lib/measure'
 // run on the same machine: raw better-sqlite3 inserts of the same rows, and ccusage.
 
 const ROOT = new URL('../..', import.meta.url).pathname
-const COLD_REPS = 3
+const COLD_REPS = 5
 
 /** The element with the median key (the upper one of an even count). */
 const medianBy = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]
@@ -28,7 +28,7 @@ const METHOD = {
   warmCli: 'the same after another 1%, through two CLI processes (`import` then `runs --json`)',
   rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema, indexes and settings, in one transaction; COMMIT and closing the store (its WAL checkpoint, which our import process also pays when it closes) included. rawInsertToCommitRowsPerSec: the same up to COMMIT only',
   throughput: 'rows written / wall time of the cold `swarmscope import` process (Node start, folder walk, parsing, COMMIT and closing the store included)',
-  repetitions: 'cold import, cold ccusage and the raw reference: the median of 3 runs each, interleaved, into a fresh store each time; the warm figures are single runs',
+  repetitions: 'cold import, cold ccusage and the raw reference: the median of 5 runs each, interleaved, into a fresh store each time (every run's figure is kept under `runs`); the warm figures are single runs',
 }
 
 interface Totals {
@@ -176,6 +176,8 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
       throughput: {
         oursRowsPerSec: Math.round(oursRowsPerSec), rawInsertRowsPerSec: Math.round(raw.rowsPerSec), ratio: round(oursRowsPerSec / raw.rowsPerSec), goal: '>= 0.5',
         rawInsertToCommitRowsPerSec: Math.round(raw.rowsPerSecToCommit), ratioToCommitOnly: round(oursRowsPerSec / raw.rowsPerSecToCommit),
+        // Each repetition's own pair (ours and the raw reference measured just after it): the spread the medians hide.
+        runs: colds.map((c, i) => ({ oursImportMs: Math.round(c.importMs), rawInsertRowsPerSec: Math.round(raws[i].rowsPerSec), ratio: round(rowsWritten / (c.importMs / 1000) / raws[i].rowsPerSec) })),
       },
       cold: { oursMs: Math.round(coldOurs.totalMs), oursImportMs: Math.round(coldOurs.importMs), ccusageMs: Math.round(coldCc.ms), oursOverCcusage: round(coldOurs.totalMs / coldCc.ms), goal: '<= 3' },
       warm: {
