@@ -28,7 +28,7 @@ const METHOD = {
   warmCli: 'the same after another 1%, through two CLI processes (`import` then `runs --json`)',
   rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema, indexes and settings, in one transaction; COMMIT and closing the store (its WAL checkpoint, which our import process also pays when it closes) included. rawInsertToCommitRowsPerSec: the same up to COMMIT only',
   throughput: 'rows written / wall time of the cold `swarmscope import` process (Node start, folder walk, parsing, COMMIT and closing the store included)',
-  repetitions: 'cold import, cold ccusage and the raw reference: the median of 5 runs each, interleaved, into a fresh store each time (every run's figure is kept under `runs`); the warm figures are single runs',
+  repetitions: 'cold import, cold ccusage and the raw reference: the median of 5 runs each, interleaved, into a fresh store each time (the figures of each run are kept under `runs`); the warm figures are single runs',
 }
 
 interface Totals {
