@@ -28,7 +28,7 @@ const METHOD = {
   warmCli: 'the same after another 1%, through two CLI processes (`import` then `runs --json`)',
   rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema, indexes and settings, in one transaction; COMMIT and closing the store (its WAL checkpoint, which our import process also pays when it closes) included. rawInsertToCommitRowsPerSec: the same up to COMMIT only',
   throughput: 'rows written / wall time of the cold `swarmscope import` process (Node start, folder walk, parsing, COMMIT and closing the store included)',
-  repetitions: 'cold import, cold ccusage and the raw reference: the median of 5 runs each, interleaved, into a fresh store each time (the figures of each run are kept under `runs`); the warm figures are single runs',
+  repetitions: 'cold import, cold ccusage and the raw reference: the median of 5 runs each, interleaved, into a fresh store each time, each started after `sync` has written back what the step before left dirty (the figures of each run are kept under `runs`); the warm figures are single runs',
 }
 
 interface Totals {
@@ -75,6 +75,16 @@ function mismatches(runs: RunTotals[], sessions: (Totals & { period: string })[]
   })
   if (sessions.length !== runs.length) bad.push({ period: `count ${runs.length} vs ${sessions.length}` } as never)
   return bad.map((s) => s.period)
+}
+
+/**
+ * Writes back what the last step left dirty in the OS's file cache (the generated 1 GB corpus,
+ * the last store) before a timed run starts. Without it the kernel's writeback of those ~1.2 GB
+ * ran during whichever run came next, always ours first: on this VM the same import took
+ * 7.9-8.4 s right after the corpus was written and 6.1-6.3 s once it was on disk.
+ */
+function settleDisk(): void {
+  spawnSync('sync')
 }
 
 /** Raw prepared inserts of exactly the rows our import wrote, into a fresh store with the same schema and indexes. */
@@ -132,11 +142,14 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
     let rowsWritten = 0
     for (let rep = 0; rep < COLD_REPS; rep++) {
       for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true })
+      settleDisk()
       colds.push(oursCli(bundle, db, projects))
+      settleDisk()
       ccs.push(ccusage(dir))
       const sqlite = new Database(db, { readonly: true })
       rowsWritten = (sqlite.prepare(`SELECT (SELECT COUNT(*) FROM runs) + (SELECT COUNT(*) FROM agents) + (SELECT COUNT(*) FROM spans) + (SELECT COUNT(*) FROM events) AS n`).get() as { n: number }).n
       sqlite.close()
+      settleDisk()
       raws.push(rawInsertRowsPerSec(db, dir))
     }
     const coldOurs = medianBy(colds, (c) => c.importMs)
