@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ensureCliBundle } from '../../scripts/cli-bundle.mjs'
+import { walk } from '../../src/core/ingest/walk'
 import { openStore } from '../../src/core/store/open'
 import { startServe, TOKEN } from '../../test/live/helpers'
 import { appendTurns, generateCorpus, type CorpusStats } from '../corpus/claude-code'
@@ -95,14 +96,7 @@ function settleDisk(): void {
  * always ran next, found it cached.
  */
 function cacheCorpus(projects: string): void {
-  const visit = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name)
-      if (e.isDirectory()) visit(p)
-      else if (e.isFile()) readFileSync(p)
-    }
-  }
-  visit(projects)
+  for (const { path } of walk([projects], [])) readFileSync(path)
 }
 
 /** Raw prepared inserts of exactly the rows our import wrote, into a fresh store with the same schema and indexes. */

@@ -14,9 +14,9 @@ import type { WriteOp } from './writer'
 /**
  * Files this thread parses itself are read whole; larger ones stay the worker's. Small, so that
  * this thread's detour from writing is short: the worker's batches wait meanwhile, and once
- * MAX_IN_FLIGHT of them wait the worker stops. On the 1 GB bench corpus, 9 interleaved runs
- * each: median 6.3 s with 512 KB and 16 batches in flight, 7.4 s with 4 MB and 4 (both spread
- * over 6.0-8.1 s on this VM, so the gain is likely but not sharp).
+ * MAX_IN_FLIGHT of them wait the worker stops. On the 1 GB bench corpus, 6 interleaved pairs
+ * of imports: 512 KB with 16 batches in flight was faster than 4 MB with 4 in 5 pairs, by
+ * 0.1-0.2 s of ~6.4 s (runs here spread over 6-8 s, so the gain is small and not sharp).
  */
 const OWN_MAX_BYTES = 512 * 1024
 /** Parsed-ahead files kept at once: bounds the memory they hold while an earlier file is still the worker's. */
