@@ -4,7 +4,7 @@ import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
-import { failedToStart, parseStreamStarter, WORKER_MIN_BYTES, type WorkerMode } from './parse-pool'
+import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
 import { Replay } from './replay'
 import { summariesAsWritten, writeOrder } from './job-order'
@@ -217,19 +217,25 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   }
 }
 
-/** Whether an import may be large enough for the parse worker before its folders are walked: it names a folder, or large files. */
+/**
+ * Whether an import may be large enough for the parse worker before its folders are walked: it
+ * names a folder. Named files are decided after the lookup, on the bytes still unread: a tail's
+ * import of 1,500 grown transcripts names ~400 MB of files but reads ~10 MB of new lines, and a
+ * worker booted for it (~100-150 ms of CPU compiling its bundle, then ended unused) only took a
+ * core from the import and from whoever was writing those lines. A path named like a file we
+ * read is not even looked at (the walk stats it anyway); a folder so named only starts the
+ * worker after the walk.
+ */
 function likelyLarge(paths: string[]): boolean {
-  let bytes = 0
   for (const p of paths) {
+    if (/\.(jsonl|ndjson|json|db|db-wal)$/i.test(p)) continue
     try {
-      const st = statSync(p)
-      if (st.isDirectory()) return true
-      bytes += st.size
+      if (statSync(p).isDirectory()) return true
     } catch {
       // Reported by the walk.
     }
   }
-  return bytes >= WORKER_MIN_BYTES
+  return false
 }
 
 function groupingStatements(store: Store) {

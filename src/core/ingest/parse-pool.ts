@@ -96,7 +96,7 @@ export interface ParseStreamStarter {
   dispose(): Promise<void>
 }
 
-/** `early`: start the worker now (the import names a folder, or large files); otherwise only in `open`, if needed. */
+/** `early`: start the worker now (the import names a folder); otherwise only in `open`, if the bytes to read call for it. */
 export function parseStreamStarter(opts: { mode: WorkerMode; init: WorkerInit; early: boolean }): ParseStreamStarter {
   const mode = modeFromEnv(opts.mode)
   let attached = opts.early && mode !== 'never' ? attach(mode, opts.init) : null
