@@ -2,31 +2,16 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { AgentSummary, ContentItem, RunContent, RunOverview, RunSummary, TokenPoint } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 
-interface RunRow {
-  id: string
-  source: string
-  format: string
-  name: string
-  group_name: string | null
-  content_policy: 'none' | 'redacted' | 'full'
-  started_at: number | null
-  ended_at: number | null
-  agents: number
-  spans: number
-  llm_calls: number
-  tool_calls: number
-  errors: number
-  metric_samples: number
-  events: number
-  input_tokens: number
-  output_tokens: number
-  cache_creation_tokens: number
-  cache_read_tokens: number
-  cost_usd: number
-  reported_cost_usd: number | null
-  unpriced_models: string
-  tags: string | null
-}
+/**
+ * A summary row as an array, in RUN_COLUMNS' order: better-sqlite3 builds a row object key by key,
+ * which took ~45 ms of a 3,824-run list against ~13 ms for the same rows as arrays.
+ */
+type RunRow = [
+  id: string, source: string, format: string, name: string, groupName: string | null, contentPolicy: 'none' | 'redacted' | 'full',
+  startedAt: number | null, endedAt: number | null, agents: number, spans: number, llmCalls: number, toolCalls: number, errors: number,
+  metricSamples: number, events: number, inputTokens: number, outputTokens: number, cacheCreationTokens: number, cacheReadTokens: number,
+  costUsd: number, reportedCostUsd: number | null, unpricedModels: string, tags: string | null,
+]
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
@@ -37,31 +22,34 @@ const RUN_COLUMNS = `r.id, r.source, r.format, r.name, r.group_name, r.content_p
   (SELECT json_group_object(key, value) FROM run_tags t WHERE t.run_id = r.id) AS tags`
 
 function toSummary(r: RunRow): RunSummary {
+  const [id, source, format, name, group, contentPolicy, startedAt, endedAt, agents, spans, llmCalls, toolCalls, errors, metricSamples, events,
+    inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, costUsd, reportedCostUsd, unpriced, tags] = r
   return {
-    id: r.id,
-    source: r.source,
-    format: r.format,
-    name: r.name,
-    group: r.group_name,
-    tags: r.tags ? (JSON.parse(r.tags) as Record<string, string>) : {},
-    startedAt: iso(r.started_at),
-    endedAt: iso(r.ended_at),
-    durationMs: r.started_at !== null && r.ended_at !== null ? r.ended_at - r.started_at : null,
-    agents: r.agents,
-    spans: r.spans,
-    llmCalls: r.llm_calls,
-    toolCalls: r.tool_calls,
-    errors: r.errors,
-    metricSamples: r.metric_samples,
-    events: r.events,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    cacheCreationTokens: r.cache_creation_tokens,
-    cacheReadTokens: r.cache_read_tokens,
-    costUsd: r.cost_usd,
-    reportedCostUsd: r.reported_cost_usd,
-    unpricedModels: JSON.parse(r.unpriced_models) as string[],
-    contentPolicy: r.content_policy,
+    id,
+    source,
+    format,
+    name,
+    group,
+    tags: tags ? (JSON.parse(tags) as Record<string, string>) : {},
+    startedAt: iso(startedAt),
+    endedAt: iso(endedAt),
+    durationMs: startedAt !== null && endedAt !== null ? endedAt - startedAt : null,
+    agents,
+    spans,
+    llmCalls,
+    toolCalls,
+    errors,
+    metricSamples,
+    events,
+    inputTokens,
+    outputTokens,
+    cacheCreationTokens,
+    cacheReadTokens,
+    costUsd,
+    reportedCostUsd,
+    // Most runs price every model: no parse for the common '[]'.
+    unpricedModels: unpriced === '[]' ? [] : (JSON.parse(unpriced) as string[]),
+    contentPolicy,
   }
 }
 
@@ -71,6 +59,7 @@ export function listRuns(db: Database, opts: { group?: string; limit?: number } 
       `SELECT ${RUN_COLUMNS} FROM runs r WHERE (@group IS NULL OR r.group_name = @group)
        ORDER BY COALESCE(r.started_at, r.created_at) DESC, r.id LIMIT @limit`,
     )
+    .raw()
     .all({ group: opts.group ?? null, limit: opts.limit ?? -1 }) as RunRow[]
   return rows.map(toSummary)
 }
@@ -100,9 +89,9 @@ export function resolveRunId(db: Database, ref: string): string {
 /** The summaries of many runs in one query, in the order given (an import answers with every run it touched). */
 export function getRuns(db: Database, ids: readonly string[]): RunSummary[] {
   if (ids.length === 0) return []
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM json_each(?) j JOIN runs r ON r.id = j.value ORDER BY j.key`).all(JSON.stringify(ids)) as RunRow[]
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM json_each(?) j JOIN runs r ON r.id = j.value ORDER BY j.key`).raw().all(JSON.stringify(ids)) as RunRow[]
   if (rows.length !== ids.length) {
-    const found = new Set(rows.map((r) => r.id))
+    const found = new Set(rows.map((r) => r[0]))
     throw new CoreError('not_found', `no run with id ${ids.find((id) => !found.has(id))}`)
   }
   return rows.map(toSummary)
@@ -110,7 +99,7 @@ export function getRuns(db: Database, ids: readonly string[]): RunSummary[] {
 
 export function getRun(db: Database, ref: string): RunSummary {
   const id = resolveRunId(db, ref)
-  return toSummary(prepared(db, `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunRow)
+  return toSummary(prepared(db, `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).raw().get(id) as RunRow)
 }
 
 export function runOverview(db: Database, ref: string, maxPoints = 200): RunOverview {
