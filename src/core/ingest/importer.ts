@@ -3,6 +3,7 @@ import type { ImportProgress, SkippedInput } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
+import { runStatsTracker } from '../store/run-stats-delta'
 import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
 import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
@@ -92,7 +93,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const skipped: SkippedInput[] = []
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'
-  const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules })
+  const stats = runStatsTracker(store)
+  const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules, beforeWrite: stats.beforeWrite })
   const init = { contentPolicy: policy, redactRules: opts.redactRules ?? [], prices }
   const starter = parseStreamStarter({ mode: opts.worker ?? 'auto', init, early: likelyLarge(opts.paths) })
   let candidates: Candidate[]
@@ -156,7 +158,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       skip: (line: number | null, reason: string) => skipped.push({ file: job.path, line, reason }),
       progress: (bytes: number, lines: number) => report(job.path, bytes, lines),
     })
-    const summaries = summariesAsWritten(db)
+    const summaries = summariesAsWritten(stats)
     const finish = (job: FileJob, outcome: FileOutcome) => {
       if (outcome.kind === 'read') {
         imported++

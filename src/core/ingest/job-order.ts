@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3'
-import { refreshRunStats } from '../store/run-stats'
+import type { RunStatsTracker } from '../store/run-stats-delta'
 import { placeOf } from './claude-code/format'
 
 /** The Claude Code session a transcript's path names, or null for any other file. */
@@ -39,13 +38,13 @@ export function writeOrder<T extends { path: string }>(jobs: T[]): T[] {
  * exports, say) do not sum it up again after each. A run fed again after its summary is
  * summed up again, so every summary still matches its rows at COMMIT.
  */
-export function summariesAsWritten(db: Database) {
+export function summariesAsWritten(stats: Pick<RunStatsTracker, 'refresh'>) {
   const pending = new Set<string>()
   const done = new Set<string>()
   let last: string | null | undefined
   const settle = () => {
     for (const id of pending) {
-      refreshRunStats(db, id)
+      stats.refresh(id)
       done.add(id)
     }
     pending.clear()

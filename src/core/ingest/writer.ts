@@ -19,7 +19,17 @@ export type WriteOp = ['run' | 'agent' | 'span' | 'endSpan' | 'event' | 'metric'
  * Statements bind positional parameters: binding by name looks every name up on the record
  * object, which showed in profiles of large imports.
  */
-export function createWriter(db: Database, opts: { contentPolicy: ContentPolicy; now: () => number; redactRules?: readonly RedactionRule[]; prices?: PriceTable }) {
+export function createWriter(
+  db: Database,
+  opts: {
+    contentPolicy: ContentPolicy
+    now: () => number
+    redactRules?: readonly RedactionRule[]
+    prices?: PriceTable
+    /** Told of every write just before it is made: the importer's run summaries use it (run-stats-delta.ts). */
+    beforeWrite?: (op: WriteOp) => void
+  },
+) {
   // Built-in prices plus the user's overrides (config.json beside the database), read once per writer.
   const prices = opts.prices ?? pricesForDb(db.name)
   const binder = createBinder({ ...opts, prices })
@@ -108,12 +118,15 @@ export function createWriter(db: Database, opts: { contentPolicy: ContentPolicy;
 
   const statements = { run: runStmt, agent: agentStmt, span: spanStmt, endSpan: endStmt, event: eventStmt, metric: metricStmt, content: contentStmt }
 
+  const beforeWrite = opts.beforeWrite
   /** Runs one statement; for 'endSpan', whether the span existed. */
-  const exec = ([kind, row]: WriteOp): boolean => {
+  const exec = (op: WriteOp): boolean => {
+    const [kind, row] = op
     if (kind === 'run') {
       touched.add(row[0] as string)
       fileRuns.add(row[0] as string)
     }
+    beforeWrite?.(op)
     if (kind === 'span') return writeSpan(row)
     return statements[kind].run(row).changes > 0
   }
@@ -124,11 +137,11 @@ export function createWriter(db: Database, opts: { contentPolicy: ContentPolicy;
       if (row) contentStmt.run(row)
     },
     run: (r) => void exec(['run', binder.run(r)]),
-    agent: (a) => void agentStmt.run(binder.agent(a)),
-    span: (s) => void writeSpan(binder.span(s)),
-    endSpan: (e) => endStmt.run(binder.endSpan(e)).changes > 0,
-    event: (e) => void eventStmt.run(binder.event(e)),
-    metric: (m) => void metricStmt.run(binder.metric(m)),
+    agent: (a) => void exec(['agent', binder.agent(a)]),
+    span: (s) => void exec(['span', binder.span(s)]),
+    endSpan: (e) => exec(['endSpan', binder.endSpan(e)]),
+    event: (e) => void exec(['event', binder.event(e)]),
+    metric: (m) => void exec(['metric', binder.metric(m)]),
   }
   /** Starts the next file; returns the runs the file before it fed. */
   const startFile = () => {

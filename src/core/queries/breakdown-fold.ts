@@ -24,7 +24,7 @@ const N = 0, ERRORS = 1, INPUT = 2, OUTPUT = 4, CACHE_CREATION = 6, CACHE_READ =
 const GROUP_FIELDS = 17
 
 /** SQLite's SUM step (func.c kahanBabuskaNeumaierStep) on a (sum, error) pair at `i`. */
-function sumStep(a: Float64Array, i: number, x: number): void {
+export function sumStep(a: Float64Array, i: number, x: number): void {
   const s = a[i]
   const t = s + x
   a[i + 1] += Math.abs(s) > Math.abs(x) ? s - t + x : x - t + s
@@ -32,7 +32,7 @@ function sumStep(a: Float64Array, i: number, x: number): void {
 }
 
 /** SQLite's SUM result: the sum plus its error term, unless that overflowed. */
-const sumOf = (a: Float64Array, i: number) => (Number.isFinite(a[i + 1]) ? a[i] + a[i + 1] : a[i])
+export const sumOf = (a: Float64Array, i: number) => (Number.isFinite(a[i + 1]) ? a[i] + a[i + 1] : a[i])
 
 export interface GroupSums {
   agentId: string | null

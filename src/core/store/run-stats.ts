@@ -57,7 +57,7 @@ interface SpanAgg { startMs: number | null; endMs: number | null; spans: number;
 interface TimeAgg { startMs: number | null; endMs: number | null; n: number; errors?: number | null }
 
 /** The unpriced models in SQLite's (byte-wise) order, as the column has always held them. */
-function sortedModels(json: string): string {
+export function sortedModels(json: string): string {
   const models = JSON.parse(json) as string[]
   if (models.length < 2) return json
   return JSON.stringify(models.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
@@ -66,14 +66,20 @@ function sortedModels(json: string): string {
 const min = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.min(...(xs.filter((x) => x !== null) as number[])) : null)
 const max = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...(xs.filter((x) => x !== null) as number[])) : null)
 
+/** Hangs each agent's span under the tool call that started it and gives the agent that call's subagent type (see `link`, `type`). */
+export function settleAgentLinks(db: Database, runId: string): void {
+  const st = statements(db)
+  st.link.run({ id: runId })
+  st.type.run({ id: runId })
+}
+
 /**
  * Recomputes a run's summary columns from its rows. Called inside the write transaction that
  * changed the run, so a listed run's numbers always match its spans.
  */
 export function refreshRunStats(db: Database, runId: string): void {
   const st = statements(db)
-  st.link.run({ id: runId })
-  st.type.run({ id: runId })
+  settleAgentLinks(db, runId)
   const s = st.spans.get({ id: runId }) as SpanAgg
   const e = st.events.get({ id: runId }) as TimeAgg
   const m = st.metrics.get({ id: runId }) as TimeAgg
