@@ -21,6 +21,8 @@ export interface WatchedWarm {
   totalMs: number
   /** Imports the tail made for the append (it batches changes 50 ms apart). */
   imports: number
+  /** When each of those imports was announced (ms from the start of the append) and how many runs it committed: how much was done while the lines were still being written. */
+  commits: { atMs: number; runs: number }[]
   runs: unknown[]
 }
 
@@ -79,6 +81,7 @@ export async function warmThroughWatch(port: number, token: string, sessions: { 
     return {
       appendedLines, sessionsGrown: grown.length, appendMs: a1 - a0, importAfterAppendMs, reportMs: report.ms,
       totalMs: importAfterAppendMs + report.ms, imports: stream.changes.length, runs: report.data,
+      commits: stream.changes.map((c) => ({ atMs: Math.round(c.at - a0), runs: c.ids.length })),
     }
   } finally {
     stream.close()

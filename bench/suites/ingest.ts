@@ -9,6 +9,7 @@ import { openStore } from '../../src/core/store/open'
 import { startServe, TOKEN } from '../../test/live/helpers'
 import { appendTurns, generateCorpus, type CorpusStats } from '../corpus/claude-code'
 import { callHost } from '../lib/host-client'
+import { appendToLongSession } from '../lib/long-session'
 import { warmThroughWatch } from '../lib/watch-warm'
 import { measure, round } from '../lib/measure'
 
@@ -25,6 +26,7 @@ const CCUSAGE = 'ccusage@20.0.24'
 const METHOD = {
   cold: 'fresh store; ours = `swarmscope import <projects> --json` then `swarmscope runs --json` (two CLI processes, Node start included); ccusage = `ccusage session --json --offline`',
   warm: 'after appending 1% new lines (complete turns) to every tenth session, on a running `swarmscope serve --watch <projects>` that had imported the folder before (as the app tails ~/.claude/projects): ours = from the end of the append until the host has announced every grown session as committed (runs.changed), plus GET /api/v1/runs asked then; the tail may import during the append, as it would while Claude Code writes. ccusage re-reads everything (`ccusage session --json --offline`, run after ours). Totals of both are compared afterwards.',
+  warmHostAlreadyTailing: 'warm.hostAlreadyTailing: the same for the next 1% on the same host, right after it tailed the first (its import code compiled, the grown sessions\' pages read once): what an app that has been running meets. The goal is judged on the first figure',
   warmExplicit: 'the same after another 1%, without tailing: POST /api/v1/imports {paths:[projects]} (walks the whole folder, reads only what grew) then GET /api/v1/runs, on a running `serve --no-watch`',
   warmCli: 'the same after another 1%, through two CLI processes (`import` then `runs --json`)',
   rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema, indexes and settings, in one transaction; COMMIT and closing the store (its WAL checkpoint, which our import process also pays when it closes) included. rawInsertToCommitRowsPerSec: the same up to COMMIT only',
@@ -186,16 +188,19 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
     const warmCc = ccusage(dir)
 
     const watching = await startServe(db, ['--port', '0', '--no-otlp', '--watch', projects])
-    let watched
+    let watched, watchedCc, steady, steadyCc
     try {
       // Through the write queue: returns once the tail's own start-up import (files written lately) is done.
       await oursHost(watching.port, projects)
       const sessions = corpus.sessions.map((path) => ({ path, runId: `cc-${basename(path, '.jsonl')}` }))
       watched = await warmThroughWatch(watching.port, TOKEN, sessions, () => appendTurns(corpus, Math.ceil(corpus.lines * 0.01), 9))
+      watchedCc = ccusage(dir)
+      // The same again on the host that has just tailed an append: as an app meets it after running a while.
+      steady = await warmThroughWatch(watching.port, TOKEN, sessions, () => appendTurns(corpus, Math.ceil(corpus.lines * 0.01), 10))
+      steadyCc = ccusage(dir)
     } finally {
       await watching.stop()
     }
-    const watchedCc = ccusage(dir)
     const entry = {
       corpusMb: round(corpus.bytes / 1024 / 1024, 1), files: corpus.files, lines: corpus.lines, sessions: corpus.sessions.length,
       loadAverage: { before: loadBefore, after: round(loadavg()[0], 2) },
@@ -208,9 +213,16 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
       },
       cold: { oursMs: Math.round(coldOurs.totalMs), oursImportMs: Math.round(coldOurs.importMs), ccusageMs: Math.round(coldCc.ms), oursOverCcusage: round(coldOurs.totalMs / coldCc.ms), goal: '<= 3' },
       warm: {
-        appendedLines: watched.appendedLines, sessionsGrown: watched.sessionsGrown, appendMs: Math.round(watched.appendMs), imports: watched.imports,
+        appendedLines: watched.appendedLines, sessionsGrown: watched.sessionsGrown, appendMs: Math.round(watched.appendMs), imports: watched.imports, commits: watched.commits,
         oursMs: Math.round(watched.totalMs), oursImportAfterAppendMs: Math.round(watched.importAfterAppendMs), oursReportMs: Math.round(watched.reportMs),
         ccusageMs: Math.round(watchedCc.ms), ccusageOverOurs: round(watchedCc.ms / watched.totalMs), goal: '>= 10',
+        // The goal is judged on the figure above (the tail's first import after the host started: its code not yet
+        // compiled by V8, its pages not yet read); this is the next 1 % on the same host.
+        hostAlreadyTailing: {
+          appendedLines: steady.appendedLines, imports: steady.imports, commits: steady.commits, oursMs: Math.round(steady.totalMs),
+          oursImportAfterAppendMs: Math.round(steady.importAfterAppendMs), oursReportMs: Math.round(steady.reportMs),
+          ccusageMs: Math.round(steadyCc.ms), ccusageOverOurs: round(steadyCc.ms / steady.totalMs),
+        },
         explicitImport: {
           appendedLines: warmHost.appended, oursMs: Math.round(warmHost.totalMs), oursImportMs: Math.round(warmHost.importMs), oursReportMs: Math.round(warmHost.reportMs),
           ccusageMs: Math.round(warmCc.ms), ccusageOverOurs: round(warmCc.ms / warmHost.totalMs), unchangedReimportMs: Math.round(unchanged.totalMs),
@@ -222,15 +234,19 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
       tokenTotalsIdenticalToCcusage: {
         cold: mismatches(coldOurs.runs, coldCc.sessions).length === 0,
         warm: mismatches(watched.runs as RunTotals[], watchedCc.sessions).length === 0,
+        warmHostAlreadyTailing: mismatches(steady.runs as RunTotals[], steadyCc.sessions).length === 0,
         warmExplicit: mismatches(warmHost.runs, warmCc.sessions).length === 0,
-        mismatchedSessions: [...mismatches(watched.runs as RunTotals[], watchedCc.sessions), ...mismatches(warmHost.runs, warmCc.sessions)].slice(0, 5),
+        mismatchedSessions: [...mismatches(watched.runs as RunTotals[], watchedCc.sessions), ...mismatches(steady.runs as RunTotals[], steadyCc.sessions), ...mismatches(warmHost.runs, warmCc.sessions)].slice(0, 5),
       },
     }
     console.log(JSON.stringify(entry))
     results.push(entry)
     rmSync(dir, { recursive: true, force: true })
   }
-  return { suite: 'ingest', ccusage: CCUSAGE, method: METHOD, results }
+  // Whether an append's import costs more the longer the session is (a tail imports every few lines of a live one).
+  const appendToLong = await appendToLongSession(opts.work)
+  console.log(JSON.stringify({ appendToLongSession: appendToLong }))
+  return { suite: 'ingest', ccusage: CCUSAGE, method: METHOD, results, appendToLongSession: appendToLong }
 }
 
 export const hasResults = (file: string) => existsSync(file) && readFileSync(file, 'utf8').length > 0
