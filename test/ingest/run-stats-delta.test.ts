@@ -52,10 +52,10 @@ function expectSameSummaries(db: string, step: string): void {
 /** Lines of a file, and the file written with the first `n` of them. */
 const linesOf = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean)
 
-async function importInto(db: string, paths: string[]) {
+async function importInto(db: string, paths: string[], maxTrackedSpans?: number) {
   const store = openStore({ path: db })
   try {
-    const r = await importPaths(store, { paths })
+    const r = await importPaths(store, { paths, maxTrackedSpans })
     expect(r.skipped.filter((s) => !/incomplete last line/.test(s.reason))).toEqual([])
     return r
   } finally {
@@ -64,38 +64,40 @@ async function importInto(db: string, paths: string[]) {
 }
 
 describe('run summaries of runs an import grows', () => {
-  it('equal a recount after each of several imports of growing real transcripts, cut anywhere', async () => {
-    // The real transcripts (a session with an in-file sidechain, and one with a subagent file), laid out as ~/.claude/projects.
-    const dir = tempDir()
-    const files = [
-      { from: SIDECHAIN, to: join(dir, 'p', basename(SIDECHAIN)) },
-      { from: SHOWCASE_MAIN, to: join(dir, 'p', basename(SHOWCASE_MAIN)) },
-      { from: SHOWCASE_SUB, to: join(dir, 'p', SHOWCASE_SUB.slice(`${CC}minimal_showcase/`.length)) },
-    ]
-    for (const f of files) mkdirSync(dirname(f.to), { recursive: true })
-    const lines = files.map((f) => linesOf(f.from))
-    const db = tempDb()
-    // Cut points in thirds and odd places: between two lines of one response, between a call and its result.
-    const cuts = [0.2, 0.45, 0.5, 0.8, 1]
-    let done = lines.map(() => 0)
-    for (const [step, cut] of cuts.entries()) {
-      const upto = lines.map((ls) => Math.max(1, Math.round(ls.length * cut)))
-      files.forEach((f, i) => {
-        const part = lines[i].slice(done[i], upto[i])
-        if (part.length) appendFileSync(f.to, part.join('\n') + '\n')
-      })
-      done = upto
-      const r = await importInto(db, [join(dir, 'p')])
-      expect(r.runIds.length).toBe(2)
-      expectSameSummaries(db, `step ${step}`)
-    }
-    // And the end state is that of one import of the whole files.
-    const whole = tempDb()
-    await importInto(whole, files.map((f) => f.from))
-    const grown = storedAndRecounted(db).stored
-    const once = storedAndRecounted(whole).stored
-    expect(grown.map(({ cost_usd: _c, ...r }) => r)).toEqual(once.map(({ cost_usd: _c, ...r }) => r))
-  })
+  for (const [label, cap] of [['', undefined], [', with a run past the spans whose figures are kept summed up whole', 2]] as const) {
+    it(`equal a recount after each of several imports of growing real transcripts, cut anywhere${label}`, async () => {
+      // The real transcripts (a session with an in-file sidechain, and one with a subagent file), laid out as ~/.claude/projects.
+      const dir = tempDir()
+      const files = [
+        { from: SIDECHAIN, to: join(dir, 'p', basename(SIDECHAIN)) },
+        { from: SHOWCASE_MAIN, to: join(dir, 'p', basename(SHOWCASE_MAIN)) },
+        { from: SHOWCASE_SUB, to: join(dir, 'p', SHOWCASE_SUB.slice(`${CC}minimal_showcase/`.length)) },
+      ]
+      for (const f of files) mkdirSync(dirname(f.to), { recursive: true })
+      const lines = files.map((f) => linesOf(f.from))
+      const db = tempDb()
+      // Cut points in thirds and odd places: between two lines of one response, between a call and its result.
+      const cuts = [0.2, 0.45, 0.5, 0.8, 1]
+      let done = lines.map(() => 0)
+      for (const [step, cut] of cuts.entries()) {
+        const upto = lines.map((ls) => Math.max(1, Math.round(ls.length * cut)))
+        files.forEach((f, i) => {
+          const part = lines[i].slice(done[i], upto[i])
+          if (part.length) appendFileSync(f.to, part.join('\n') + '\n')
+        })
+        done = upto
+        const r = await importInto(db, [join(dir, 'p')], cap)
+        expect(r.runIds.length).toBe(2)
+        expectSameSummaries(db, `step ${step}`)
+      }
+      // And the end state is that of one import of the whole files.
+      const whole = tempDb()
+      await importInto(whole, files.map((f) => f.from))
+      const grown = storedAndRecounted(db).stored
+      const once = storedAndRecounted(whole).stored
+      expect(grown.map(({ cost_usd: _c, ...r }) => r)).toEqual(once.map(({ cost_usd: _c, ...r }) => r))
+    })
+  }
 
   it('equal a recount when generated sessions grow by turns, a response is split across imports, and a model has no price', async () => {
     const dir = tempDir()

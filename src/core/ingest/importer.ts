@@ -28,6 +28,8 @@ export interface ImportOptions {
   worker?: WorkerMode
   /** With a worker, this thread also parses small files while it has nothing to write (default true; tests turn it off to see the worker's parsing alone). */
   parseAhead?: boolean
+  /** Spans of one grown run whose earlier figures are kept for its summary (run-stats-delta.ts); tests lower it. */
+  maxTrackedSpans?: number
 }
 
 export interface ImportOutcome {
@@ -93,7 +95,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const skipped: SkippedInput[] = []
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'
-  const stats = runStatsTracker(store)
+  const stats = runStatsTracker(store, { maxTrackedSpans: opts.maxTrackedSpans })
   const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules, beforeWrite: stats.beforeWrite })
   const init = { contentPolicy: policy, redactRules: opts.redactRules ?? [], prices }
   const starter = parseStreamStarter({ mode: opts.worker ?? 'auto', init, early: likelyLarge(opts.paths) })

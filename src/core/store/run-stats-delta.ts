@@ -106,6 +106,9 @@ function sqliteSum(costs: Map<string, [number | null, number | null]>, at: 0 | 1
   return any ? sumOf(acc, 0) : null
 }
 
+/** Touched spans of one run whose figures are kept (~100 bytes each) before it is summed up whole instead. */
+const MAX_TRACKED_SPANS = 50_000
+
 const lo = (...xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x === null ? m : m === null ? x : Math.min(m, x)), null)
 const hi = (...xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x === null ? m : m === null ? x : Math.max(m, x)), null)
 
@@ -133,7 +136,10 @@ function addSpan(t: Tracked, id: string, r: SpanRow): void {
  * run's summary up to date, from the difference for runs that existed before the import and
  * from all of the run's rows (`refreshRunStats`) for runs it created.
  */
-export function runStatsTracker(store: Store) {
+export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number } = {}) {
+  // A run re-read whole (a transcript asked for under a more open content policy) touches every
+  // span it has: past this many, what they were is not kept, and the run is summed up whole.
+  const maxTracked = opts.maxTrackedSpans ?? MAX_TRACKED_SPANS
   const db = store.write
   /** Run → what it was before the import; null for runs the import created. */
   const runs = new Map<string, Tracked | null>()
@@ -176,6 +182,10 @@ export function runStatsTracker(store: Store) {
   const spanWritten = (runId: string, spanId: string) => {
     const t = tracked(runId)
     if (!t || t.ids.has(spanId)) return
+    if (t.ids.size >= maxTracked) {
+      runs.set(runId, null)
+      return
+    }
     t.ids.add(spanId)
     const row = statements().span.get(runId, spanId) as SpanRow | undefined
     if (row) addSpan(t, spanId, row)
