@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { WriteOp } from '../ingest/writer'
 import type { Store } from './open'
 import { sumOf, sumStep } from '../queries/breakdown-fold'
-import { refreshRunStats, settleAgentLinks, sortedModels } from './run-stats'
+import { max, min, refreshRunStats, settleAgentLinks, sortedModels, SPAN_FIGURES, timeFigures, writeRunSummary, type SpanFigures } from './run-stats'
 
 // Summaries of runs that were in the store before an import, brought up to date from the span
 // rows the import touched instead of from all of the run's spans. Summing a run up again reads
@@ -21,34 +21,8 @@ import { refreshRunStats, settleAgentLinks, sortedModels } from './run-stats'
 // could have moved a run's start or end bound inward or left the unpriced list (the rare
 // cases where a difference is not enough), the run is summed up from all of its rows as before.
 
-/** The summary columns one set of spans contributes (all of a run's, or the touched ones). */
-const SPAN_FIGURES = `COUNT(*) AS spans, COALESCE(SUM(kind = 'llm'), 0) AS llm, COALESCE(SUM(kind = 'tool'), 0) AS tools,
-  COALESCE(SUM(status = 'error'), 0) AS errors,
-  COALESCE(SUM(input_tokens) FILTER (WHERE kind = 'llm'), 0) AS input,
-  COALESCE(SUM(output_tokens) FILTER (WHERE kind = 'llm'), 0) AS output,
-  COALESCE(SUM(cache_creation_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheCreation,
-  COALESCE(SUM(cache_read_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheRead,
-  COALESCE(SUM(cost_usd) FILTER (WHERE kind = 'llm'), 0) AS cost, SUM(reported_cost_usd) AS reportedCost,
-  MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs,
-  json_group_array(DISTINCT model) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL) AS unpriced`
 const TOUCHED = `SELECT ${SPAN_FIGURES} FROM spans WHERE run_id = ? AND id IN (SELECT value FROM json_each(?))`
-const EVENTS = `SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n, COALESCE(SUM(severity = 'error'), 0) AS errors FROM events WHERE run_id = ?`
 
-interface Figures {
-  spans: number
-  llm: number
-  tools: number
-  errors: number
-  input: number
-  output: number
-  cacheCreation: number
-  cacheRead: number
-  cost: number
-  reportedCost: number | null
-  startMs: number | null
-  endMs: number | null
-  unpriced: string
-}
 interface RunRow {
   started_at: number | null
   ended_at: number | null
@@ -64,12 +38,6 @@ interface RunRow {
   reported_cost_usd: number | null
   unpriced_models: string
 }
-interface TimeAgg {
-  startMs: number | null
-  endMs: number | null
-  n: number
-  errors?: number
-}
 /** One span as it was before the import (the columns a summary reads). */
 type SpanRow = [kind: string, status: string, startMs: number | null, endMs: number | null, input: number | null, output: number | null, cacheCreation: number | null, cacheRead: number | null, cost: number | null, reported: number | null, model: string | null]
 
@@ -79,7 +47,7 @@ interface Tracked {
   eventErrors: number
   ids: Set<string>
   /** The touched spans' figures before the import; the sums of reals are taken at the end, as SQLite takes them (see `sqliteSum`). */
-  before: Omit<Figures, 'unpriced' | 'cost' | 'reportedCost'> & { unpriced: boolean }
+  before: Omit<SpanFigures, 'unpriced' | 'cost' | 'reportedCost'> & { unpriced: boolean }
   /** Touched span id → its LLM cost and reported cost before the import. */
   costs: Map<string, [cost: number | null, reported: number | null]>
 }
@@ -109,9 +77,6 @@ function sqliteSum(costs: Map<string, [number | null, number | null]>, at: 0 | 1
 /** Touched spans of one run whose figures are kept (~100 bytes each) before it is summed up whole instead. */
 const MAX_TRACKED_SPANS = 50_000
 
-const lo = (...xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x === null ? m : m === null ? x : Math.min(m, x)), null)
-const hi = (...xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x === null ? m : m === null ? x : Math.max(m, x)), null)
-
 function addSpan(t: Tracked, id: string, r: SpanRow): void {
   const f = t.before
   const [kind, status, start, end, input, output, cacheCreation, cacheRead, cost, reported, model] = r
@@ -127,8 +92,8 @@ function addSpan(t: Tracked, id: string, r: SpanRow): void {
     f.cacheRead += cacheRead ?? 0
     if (cost === null && model !== null) f.unpriced = true
   }
-  f.startMs = lo(f.startMs, start)
-  f.endMs = hi(f.endMs, end ?? start)
+  f.startMs = min(f.startMs, start)
+  f.endMs = max(f.endMs, end ?? start)
 }
 
 /**
@@ -143,21 +108,14 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
   const db = store.write
   /** Run → what it was before the import; null for runs the import created. */
   const runs = new Map<string, Tracked | null>()
-  let st: Record<'old' | 'events' | 'span' | 'after' | 'metrics' | 'update', Statement> | null = null
+  let st: Record<'old' | 'span' | 'after', Statement> | null = null
   const statements = () =>
     (st ??= {
       old: db.prepare(`SELECT started_at, ended_at, spans, llm_calls, tool_calls, errors, input_tokens, output_tokens, cache_creation_tokens,
         cache_read_tokens, cost_usd, reported_cost_usd, unpriced_models FROM runs WHERE id = ?`),
-      events: db.prepare(EVENTS),
       span: db.prepare(`SELECT kind, status, start_ms, COALESCE(end_ms, start_ms), input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
         cost_usd, reported_cost_usd, model FROM spans WHERE run_id = ? AND id = ?`).raw(),
       after: db.prepare(TOUCHED),
-      metrics: db.prepare('SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n FROM metric_samples WHERE run_id = ?'),
-      update: db.prepare(
-        `UPDATE runs SET started_at = ?, ended_at = ?, agents = (SELECT COUNT(*) FROM agents WHERE run_id = ?), spans = ?, llm_calls = ?,
-           tool_calls = ?, errors = ?, metric_samples = ?, events = ?, input_tokens = ?, output_tokens = ?, cache_creation_tokens = ?,
-           cache_read_tokens = ?, cost_usd = ?, reported_cost_usd = ?, unpriced_models = ? WHERE id = ?`,
-      ),
     })
 
   /** The run as it was before the import, taken at its first write; null for a run the import creates. */
@@ -169,7 +127,7 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
       t = old
         ? {
             old,
-            eventErrors: (s.events.get(runId) as TimeAgg).errors ?? 0,
+            eventErrors: timeFigures(db, runId).events.errors ?? 0,
             ids: new Set(),
             before: { spans: 0, llm: 0, tools: 0, errors: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, startMs: null, endMs: null, unpriced: false },
             costs: new Map(),
@@ -195,14 +153,13 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
   function fromDifference(runId: string, t: Tracked): boolean {
     const s = statements()
     const { old, before } = t
-    const after = s.after.get(runId, JSON.stringify([...t.ids])) as Figures
+    const after = s.after.get(runId, JSON.stringify([...t.ids])) as SpanFigures
     // A bound the touched spans held may have moved inward, or a model may have been priced since: count everything.
     if (before.startMs !== null && (after.startMs === null || after.startMs > before.startMs)) return false
     if (before.endMs !== null && (after.endMs === null || after.endMs < before.endMs)) return false
     if (before.unpriced) return false
     settleAgentLinks(db, runId)
-    const e = s.events.get(runId) as TimeAgg
-    const m = s.metrics.get(runId) as TimeAgg
+    const { events: e, metrics: m } = timeFigures(db, runId)
     const unpriced = after.unpriced === '[]' ? old.unpriced_models : sortedModels(JSON.stringify([...new Set([...(JSON.parse(old.unpriced_models) as string[]), ...(JSON.parse(after.unpriced) as string[])])]))
     // Only the touched spans' share changes: where it did not, the old sum stands as it was.
     const beforeCost = sqliteSum(t.costs, 0) ?? 0
@@ -210,14 +167,14 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
     const cost = after.cost === beforeCost ? old.cost_usd : old.cost_usd - beforeCost + after.cost
     const reported = after.reportedCost === beforeReported ? old.reported_cost_usd
       : old.reported_cost_usd === null && after.reportedCost === null ? null : (old.reported_cost_usd ?? 0) - (beforeReported ?? 0) + (after.reportedCost ?? 0)
-    s.update.run(
-      lo(old.started_at, after.startMs, e.startMs, m.startMs), hi(old.ended_at, after.endMs, e.endMs, m.endMs), runId,
-      old.spans + after.spans - before.spans, old.llm_calls + after.llm - before.llm, old.tool_calls + after.tools - before.tools,
-      old.errors + after.errors - before.errors + (e.errors ?? 0) - t.eventErrors, m.n, e.n,
-      old.input_tokens + after.input - before.input, old.output_tokens + after.output - before.output,
-      old.cache_creation_tokens + after.cacheCreation - before.cacheCreation, old.cache_read_tokens + after.cacheRead - before.cacheRead,
-      cost, reported, unpriced, runId,
-    )
+    writeRunSummary(db, runId, {
+      startedAt: min(old.started_at, after.startMs, e.startMs, m.startMs), endedAt: max(old.ended_at, after.endMs, e.endMs, m.endMs),
+      spans: old.spans + after.spans - before.spans, llm: old.llm_calls + after.llm - before.llm, tools: old.tool_calls + after.tools - before.tools,
+      errors: old.errors + after.errors - before.errors + (e.errors ?? 0) - t.eventErrors, metrics: m.n, events: e.n,
+      input: old.input_tokens + after.input - before.input, output: old.output_tokens + after.output - before.output,
+      cacheCreation: old.cache_creation_tokens + after.cacheCreation - before.cacheCreation, cacheRead: old.cache_read_tokens + after.cacheRead - before.cacheRead,
+      cost, reportedCost: reported, unpriced,
+    })
     return true
   }
 

@@ -1,5 +1,29 @@
 import type { Database, Statement } from 'better-sqlite3'
 
+/**
+ * The summary columns a set of spans contributes: all of a run's here, the ones an import
+ * touched in run-stats-delta.ts (one definition, so both count alike).
+ */
+export const SPAN_FIGURES = `COUNT(*) AS spans, COALESCE(SUM(kind = 'llm'), 0) AS llm, COALESCE(SUM(kind = 'tool'), 0) AS tools,
+  COALESCE(SUM(status = 'error'), 0) AS errors,
+  COALESCE(SUM(input_tokens) FILTER (WHERE kind = 'llm'), 0) AS input,
+  COALESCE(SUM(output_tokens) FILTER (WHERE kind = 'llm'), 0) AS output,
+  COALESCE(SUM(cache_creation_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheCreation,
+  COALESCE(SUM(cache_read_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheRead,
+  COALESCE(SUM(cost_usd) FILTER (WHERE kind = 'llm'), 0) AS cost, SUM(reported_cost_usd) AS reportedCost,
+  MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs,
+  json_group_array(DISTINCT model) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL) AS unpriced`
+
+/** What SPAN_FIGURES reads. */
+export interface SpanFigures { spans: number; llm: number; tools: number; errors: number; input: number; output: number; cacheCreation: number; cacheRead: number; cost: number; reportedCost: number | null; startMs: number | null; endMs: number | null; unpriced: string }
+/** A run's events or metric samples: first and last time, count (and for events, errors). */
+export interface TimeFigures { startMs: number | null; endMs: number | null; n: number; errors?: number | null }
+/** The summary columns of `runs`, as written. */
+export interface RunSummaryColumns {
+  startedAt: number | null; endedAt: number | null; spans: number; llm: number; tools: number; errors: number; metrics: number; events: number
+  input: number; output: number; cacheCreation: number; cacheRead: number; cost: number; reportedCost: number | null; unpriced: string
+}
+
 // Prepared once per connection: a folder import refreshes hundreds of runs in one go.
 const cache = new WeakMap<Database, { link: Statement; type: Statement; spans: Statement; events: Statement; metrics: Statement; update: Statement }>()
 
@@ -26,18 +50,7 @@ function statements(db: Database) {
     ),
     // One pass over the run's spans for every span figure (the unpriced models too: a second
     // scan of the run for them cost as much as the first).
-    spans: db.prepare(
-      `SELECT MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs, COUNT(*) AS spans,
-         SUM(kind = 'llm') AS llm, SUM(kind = 'tool') AS tools, SUM(status = 'error') AS errors,
-         COALESCE(SUM(input_tokens) FILTER (WHERE kind = 'llm'), 0) AS input,
-         COALESCE(SUM(output_tokens) FILTER (WHERE kind = 'llm'), 0) AS output,
-         COALESCE(SUM(cache_creation_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheCreation,
-         COALESCE(SUM(cache_read_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheRead,
-         COALESCE(SUM(cost_usd) FILTER (WHERE kind = 'llm'), 0) AS cost,
-         SUM(reported_cost_usd) AS reportedCost,
-         json_group_array(DISTINCT model) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL) AS unpriced
-       FROM spans WHERE run_id = @id`,
-    ),
+    spans: db.prepare(`SELECT ${SPAN_FIGURES} FROM spans WHERE run_id = @id`),
     events: db.prepare(`SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n, SUM(severity = 'error') AS errors FROM events WHERE run_id = @id`),
     metrics: db.prepare(`SELECT MIN(ts) AS startMs, MAX(ts) AS endMs, COUNT(*) AS n FROM metric_samples WHERE run_id = @id`),
     update: db.prepare(
@@ -53,8 +66,6 @@ function statements(db: Database) {
   return s
 }
 
-interface SpanAgg { startMs: number | null; endMs: number | null; spans: number; llm: number | null; tools: number | null; errors: number | null; input: number; output: number; cacheCreation: number; cacheRead: number; cost: number; reportedCost: number | null; unpriced: string }
-interface TimeAgg { startMs: number | null; endMs: number | null; n: number; errors?: number | null }
 
 /** The unpriced models in SQLite's (byte-wise) order, as the column has always held them. */
 export function sortedModels(json: string): string {
@@ -63,8 +74,20 @@ export function sortedModels(json: string): string {
   return JSON.stringify(models.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))))
 }
 
-const min = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.min(...(xs.filter((x) => x !== null) as number[])) : null)
-const max = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...(xs.filter((x) => x !== null) as number[])) : null)
+/** The least / greatest of the non-null values, or null. */
+export const min = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.min(...(xs.filter((x) => x !== null) as number[])) : null)
+export const max = (...xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...(xs.filter((x) => x !== null) as number[])) : null)
+
+/** A run's events and metric samples as its summary counts them (both are only ever added to). */
+export function timeFigures(db: Database, runId: string): { events: TimeFigures; metrics: TimeFigures } {
+  const st = statements(db)
+  return { events: st.events.get({ id: runId }) as TimeFigures, metrics: st.metrics.get({ id: runId }) as TimeFigures }
+}
+
+/** Writes a run's summary columns (its agent count is taken from the agents table). */
+export function writeRunSummary(db: Database, runId: string, c: RunSummaryColumns): void {
+  statements(db).update.run({ id: runId, ...c })
+}
 
 /** Hangs each agent's span under the tool call that started it and gives the agent that call's subagent type (see `link`, `type`). */
 export function settleAgentLinks(db: Database, runId: string): void {
@@ -78,16 +101,13 @@ export function settleAgentLinks(db: Database, runId: string): void {
  * changed the run, so a listed run's numbers always match its spans.
  */
 export function refreshRunStats(db: Database, runId: string): void {
-  const st = statements(db)
   settleAgentLinks(db, runId)
-  const s = st.spans.get({ id: runId }) as SpanAgg
-  const e = st.events.get({ id: runId }) as TimeAgg
-  const m = st.metrics.get({ id: runId }) as TimeAgg
-  st.update.run({
-    id: runId,
+  const s = statements(db).spans.get({ id: runId }) as SpanFigures
+  const { events: e, metrics: m } = timeFigures(db, runId)
+  writeRunSummary(db, runId, {
     startedAt: min(s.startMs, e.startMs, m.startMs),
     endedAt: max(s.endMs, e.endMs, m.endMs),
-    spans: s.spans, llm: s.llm ?? 0, tools: s.tools ?? 0, errors: (s.errors ?? 0) + (e.errors ?? 0),
+    spans: s.spans, llm: s.llm, tools: s.tools, errors: s.errors + (e.errors ?? 0),
     metrics: m.n, events: e.n, input: s.input, output: s.output, cacheCreation: s.cacheCreation, cacheRead: s.cacheRead,
     cost: s.cost, reportedCost: s.reportedCost, unpriced: sortedModels(s.unpriced),
   })
