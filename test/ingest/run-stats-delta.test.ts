@@ -17,26 +17,32 @@ import { tempDb, tempDir } from '../helpers/temp'
 
 const SUMMARY = `SELECT id, started_at, ended_at, agents, spans, llm_calls, tool_calls, errors, metric_samples, events, input_tokens,
   output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, reported_cost_usd, unpriced_models FROM runs ORDER BY id`
+// What settleAgentLinks settles (an import settles a grown run's links only after writes that may move them).
+const LINKS = `SELECT a.run_id, a.id, a.name, a.type, a.parent_span_id, s.parent_id AS span_parent FROM agents a
+  LEFT JOIN spans s ON s.run_id = a.run_id AND s.id = 'agent:' || a.id ORDER BY a.run_id, a.id`
 type Summary = Record<string, number | string | null>
 
-/** Every run's summary as stored, and as a recount from its rows makes it (rolled back: later steps start from what the import left). */
-function storedAndRecounted(db: string): { stored: Summary[]; recounted: Summary[] } {
+/** Every run's summary (and agents' links) as stored, and as a recount from its rows makes it (rolled back: later steps start from what the import left). */
+function storedAndRecounted(db: string): { stored: Summary[]; recounted: Summary[]; links: Summary[]; relinked: Summary[] } {
   const store = openStore({ path: db })
   try {
     const stored = store.write.prepare(SUMMARY).all() as Summary[]
+    const links = store.write.prepare(LINKS).all() as Summary[]
     const ids = stored.map((r) => r.id as string)
     store.write.exec('BEGIN')
     for (const id of ids) refreshRunStats(store.write, id)
     const recounted = store.write.prepare(SUMMARY).all() as Summary[]
+    const relinked = store.write.prepare(LINKS).all() as Summary[]
     store.write.exec('ROLLBACK')
-    return { stored, recounted }
+    return { stored, recounted, links, relinked }
   } finally {
     store.close()
   }
 }
 
 function expectSameSummaries(db: string, step: string): void {
-  const { stored, recounted } = storedAndRecounted(db)
+  const { stored, recounted, links, relinked } = storedAndRecounted(db)
+  expect(links, `${step}: agents' links`).toEqual(relinked)
   expect(stored.length, step).toBe(recounted.length)
   stored.forEach((s, i) => {
     const r = recounted[i]
@@ -154,5 +160,52 @@ describe('run summaries of runs an import grows', () => {
     expectSameSummaries(db, 're-read')
     // The same rows read again: the summary, cost included, is the same to the last bit.
     expect(storedAndRecounted(db).stored).toEqual(first)
+  })
+
+  it('hold when a run grows by events, metric samples, a subagent whose starting call comes an import later, and a span widened to an error', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'swarm.ndjson')
+    const T = Date.UTC(2026, 0, 1, 10)
+    const at = (s: number) => T + s * 1000
+    const steps: object[][] = [
+      [
+        { v: 1, type: 'run', id: 'sw', name: 'swarm' },
+        { type: 'agent', id: 'planner', agentType: 'planner' },
+        { type: 'span', id: 'agent:planner', kind: 'agent', name: 'planner', agentId: 'planner', start: at(0), end: at(5) },
+        { type: 'span', id: 'l1', parentId: 'agent:planner', kind: 'llm', name: 'claude-sonnet-4-5', model: 'claude-sonnet-4-5', agentId: 'planner', start: at(1), end: at(2), status: 'ok', inputTokens: 1200, outputTokens: 300 },
+        { type: 'span', id: 't1', parentId: 'agent:planner', kind: 'tool', name: 'Read', agentId: 'planner', start: at(2), end: at(3), status: 'ok' },
+        { type: 'metric', name: 'queue.depth', value: 3, ts: at(2) },
+      ],
+      [
+        // The agent names the call that started it, which is not stored yet; an error event; a model without a price.
+        { type: 'agent', id: 'coder-1', parentAgentId: 'planner', parentSpanId: 't2' },
+        { type: 'span', id: 'agent:coder-1', kind: 'agent', name: 'coder-1', agentId: 'coder-1', start: at(7), end: at(9) },
+        { type: 'span', id: 'l2', parentId: 'agent:coder-1', kind: 'llm', name: 'claude-imaginary-9', model: 'claude-imaginary-9', agentId: 'coder-1', start: at(7), end: at(8), inputTokens: 10, outputTokens: 5 },
+        { type: 'event', id: 'e1', ts: at(8), name: 'tool.failed', severity: 'error', agentId: 'coder-1' },
+      ],
+      [
+        // The starting call arrives (the agent takes its type from it), with an earlier sample and a later event.
+        { type: 'span', id: 't2', parentId: 'agent:planner', kind: 'tool', name: 'Task', agentId: 'planner', start: at(6), end: at(10), status: 'ok', attrs: { subagentType: 'coder' } },
+        { type: 'metric', name: 'queue.depth', value: 1, ts: T - 5000 },
+        { type: 'event', id: 'e2', ts: at(20), name: 'run.done', severity: 'info' },
+      ],
+      [
+        // A span written again: its end widens and it turns to an error; the planner's span widens; an event sent again.
+        { type: 'span', id: 't1', kind: 'tool', name: 'Read', end: at(4), status: 'error', error: 'denied' },
+        { type: 'span', id: 'agent:planner', kind: 'agent', name: 'planner', agentId: 'planner', end: at(12) },
+        { type: 'event', id: 'e1', ts: at(8), name: 'tool.failed', severity: 'error', agentId: 'coder-1' },
+        { type: 'span', id: 'l3', kind: 'llm', name: 'claude-sonnet-4-5', model: 'claude-sonnet-4-5', agentId: 'planner', start: at(11), end: at(12), inputTokens: 7, outputTokens: 3, reportedCostUsd: 0.5 },
+      ],
+    ]
+    const db = tempDb()
+    for (const [i, records] of steps.entries()) {
+      appendFileSync(path, records.map((r) => JSON.stringify({ runId: 'sw', ...r })).join('\n') + '\n')
+      await importInto(db, [path])
+      expectSameSummaries(db, `step ${i}`)
+    }
+    const { stored, links } = storedAndRecounted(db)
+    // Counted here from the records above, not from the store.
+    expect(stored[0]).toMatchObject({ spans: 7, llm_calls: 3, tool_calls: 2, errors: 2, events: 2, metric_samples: 2, started_at: T - 5000, ended_at: at(20), unpriced_models: '["claude-imaginary-9"]', reported_cost_usd: 0.5 })
+    expect(links.find((l) => l.id === 'coder-1')).toMatchObject({ type: 'coder', parent_span_id: 't2', span_parent: 't2' })
   })
 })

@@ -96,7 +96,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'
   const stats = runStatsTracker(store, { maxTrackedSpans: opts.maxTrackedSpans })
-  const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules, beforeWrite: stats.beforeWrite })
+  const { sink, exec, touched, startFile, prices } = createWriter(db, { contentPolicy: policy, now: Date.now, redactRules: opts.redactRules, follow: stats.follower })
   const init = { contentPolicy: policy, redactRules: opts.redactRules ?? [], prices }
   const starter = parseStreamStarter({ mode: opts.worker ?? 'auto', init, early: likelyLarge(opts.paths) })
   let candidates: Candidate[]

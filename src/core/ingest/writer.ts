@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { pricesForDb } from '../pricing/effective'
 import type { PriceTable } from '../pricing/price'
 import type { RedactionRule } from '../privacy/redact'
+import { SPAN_FIGURE_COLUMNS, type SpanFigureRow } from '../store/run-stats'
 import { createBinder, type Row } from './bind'
 import type { ContentPolicy, RecordSink } from './records'
 
@@ -10,6 +11,26 @@ export const policyRank = (col: string) => `(CASE ${col} WHEN 'full' THEN 2 WHEN
 
 /** A statement and its parameters, as bind.ts makes them (in this thread or in the parse worker). */
 export type WriteOp = ['run' | 'agent' | 'span' | 'endSpan' | 'event' | 'metric' | 'content', Row]
+
+/**
+ * Follows the writes to runs that were stored before the import (run-stats-delta.ts brings
+ * their summaries up to date from what changed instead of from all of their rows).
+ */
+export interface WriteFollower {
+  /** Told of each run, event and metric write just before it is made. */
+  beforeWrite(op: WriteOp): void
+  /** Whether the writes to this run's spans are to be followed (asked before each). */
+  follows(runId: string): boolean
+  /** Just before a write that may change a span already stored. */
+  before(runId: string, spanId: string): void
+  /** A followed span's figures after a write to it. */
+  after(runId: string, spanId: string, figures: SpanFigureRow): void
+  /** A write that may change what settleAgentLinks settles (an agent row, an agent span, a call naming a subagent type) was made. */
+  linksMoved(runId: string): void
+}
+
+/** Whether a span's attributes name a subagent type (the call that started an agent gives the agent its type). */
+const namesSubagent = (attrs: unknown) => typeof attrs === 'string' && attrs.includes('"subagentType"')
 
 /**
  * Writes records with upserts keyed on deterministic ids, so importing the same input twice,
@@ -26,8 +47,8 @@ export function createWriter(
     now: () => number
     redactRules?: readonly RedactionRule[]
     prices?: PriceTable
-    /** Told of every write just before it is made: the importer's run summaries use it (run-stats-delta.ts). */
-    beforeWrite?: (op: WriteOp) => void
+    /** The importer's run summaries (run-stats-delta.ts). */
+    follow?: WriteFollower
   },
 ) {
   // Built-in prices plus the user's overrides (config.json beside the database), read once per writer.
@@ -93,10 +114,12 @@ export function createWriter(
       cost_usd = COALESCE(cost_usd, ?), reported_cost_usd = COALESCE(reported_cost_usd, ?),
       attrs = json_patch(attrs, ?)
     WHERE run_id = ? AND id = ? AND (? IS NULL OR (start_ms IS NOT NULL AND start_ms <= ?))`)
+  /** widenStmt's parameters from a span row. */
+  const widenArgs = (r: Row) => [r[2], r[3], r[5], r[7], r[7], r[8], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[0], r[1], r[6], r[6]]
   /** Writes a span row (bind.ts order): an agent span already stored whose start does not move is widened in place, anything else upserted. */
   const writeSpan = (r: Row) => {
     if (r[4] === 'agent') {
-      const widened = widenStmt.run(r[2], r[3], r[5], r[7], r[7], r[8], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[0], r[1], r[6], r[6])
+      const widened = widenStmt.run(widenArgs(r))
       if (widened.changes > 0) return true
     }
     return spanStmt.run(r).changes > 0
@@ -106,6 +129,18 @@ export function createWriter(
       status = CASE WHEN ? = 'error' OR status = 'error' THEN 'error' ELSE ? END,
       error = COALESCE(error, ?), attrs = json_patch(attrs, ?)
     WHERE run_id = ? AND id = ?`)
+  // The same writes, giving back the span's figures afterwards, for runs a follower follows. A
+  // span new to the store is written with DO NOTHING first: most spans of a tail's import are
+  // new, and its figures before are then known (none) without reading the store.
+  const returning = (sql: string) => db.prepare(`${sql} RETURNING ${SPAN_FIGURE_COLUMNS}`).raw()
+  const spanSql = spanStmt.source
+  const followed = opts.follow && {
+    insertNew: returning(`${spanSql.slice(0, spanSql.indexOf('ON CONFLICT'))} ON CONFLICT(run_id, id) DO NOTHING`),
+    span: returning(spanSql),
+    widen: returning(widenStmt.source),
+    end: returning(endStmt.source),
+  }
+
   const eventStmt = db.prepare(`INSERT INTO events (run_id, id, ts, name, severity, agent_id, attrs)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, id) DO NOTHING`)
   const metricStmt = db.prepare(`INSERT INTO metric_samples (run_id, name, unit, ts, value, labels, reported)
@@ -118,7 +153,35 @@ export function createWriter(
 
   const statements = { run: runStmt, agent: agentStmt, span: spanStmt, endSpan: endStmt, event: eventStmt, metric: metricStmt, content: contentStmt }
 
-  const beforeWrite = opts.beforeWrite
+  const follow = opts.follow
+  /** writeSpan for a followed run: the span's figures before (read only if it was stored) and after. */
+  const followedSpan = (f: WriteFollower, st: NonNullable<typeof followed>, r: Row): boolean => {
+    const runId = r[0] as string
+    const id = r[1] as string
+    const agent = r[4] === 'agent'
+    let after: SpanFigureRow | undefined
+    if (!agent) after = st.insertNew.get(r) as SpanFigureRow | undefined
+    if (after === undefined) {
+      f.before(runId, id)
+      if (agent) after = st.widen.get(widenArgs(r)) as SpanFigureRow | undefined
+      // An agent span new to the store, moved or given a parent: its agent's link may have to be settled.
+      if (agent && (after === undefined || r[2] !== null)) f.linksMoved(runId)
+      after ??= st.span.get(r) as SpanFigureRow
+    }
+    f.after(runId, id, after)
+    if (namesSubagent(r[19])) f.linksMoved(runId)
+    return true
+  }
+  const followedEnd = (f: WriteFollower, st: NonNullable<typeof followed>, r: Row): boolean => {
+    const runId = r[6] as string
+    const id = r[7] as string
+    f.before(runId, id)
+    const after = st.end.get(r) as SpanFigureRow | undefined
+    if (after === undefined) return false
+    f.after(runId, id, after)
+    if (namesSubagent(r[5])) f.linksMoved(runId)
+    return true
+  }
   /** Runs one statement; for 'endSpan', whether the span existed. */
   const exec = (op: WriteOp): boolean => {
     const [kind, row] = op
@@ -126,7 +189,16 @@ export function createWriter(
       touched.add(row[0] as string)
       fileRuns.add(row[0] as string)
     }
-    beforeWrite?.(op)
+    if (follow && followed) {
+      if (kind === 'span') return follow.follows(row[0] as string) ? followedSpan(follow, followed, row) : writeSpan(row)
+      if (kind === 'endSpan') return follow.follows(row[6] as string) ? followedEnd(follow, followed, row) : endStmt.run(row).changes > 0
+      if (kind === 'agent') {
+        const changed = agentStmt.run(row).changes > 0
+        if (changed) follow.linksMoved(row[0] as string)
+        return changed
+      }
+      follow.beforeWrite(op)
+    }
     if (kind === 'span') return writeSpan(row)
     return statements[kind].run(row).changes > 0
   }

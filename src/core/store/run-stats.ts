@@ -14,6 +14,11 @@ export const SPAN_FIGURES = `COUNT(*) AS spans, COALESCE(SUM(kind = 'llm'), 0) A
   MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs,
   json_group_array(DISTINCT model) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL) AS unpriced`
 
+/** One span's share of those figures, as it is stored: what SPAN_FIGURE_COLUMNS reads, in this order. */
+export type SpanFigureRow = [kind: string, status: string, startMs: number | null, endMs: number | null, input: number | null, output: number | null, cacheCreation: number | null, cacheRead: number | null, cost: number | null, reported: number | null, model: string | null]
+export const SPAN_FIGURE_COLUMNS = `kind, status, start_ms, COALESCE(end_ms, start_ms), input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
+  cost_usd, reported_cost_usd, model`
+
 /** What SPAN_FIGURES reads. */
 export interface SpanFigures { spans: number; llm: number; tools: number; errors: number; input: number; output: number; cacheCreation: number; cacheRead: number; cost: number; reportedCost: number | null; startMs: number | null; endMs: number | null; unpriced: string }
 /** A run's events or metric samples: first and last time, count (and for events, errors). */
