@@ -121,11 +121,17 @@ export function generateCorpus(root: string, targetBytes: number, seed = 42): Co
   return stats
 }
 
-/** Appends complete new turns to every tenth session until `lines` new lines are written. */
-export function appendTurns(stats: CorpusStats, lines: number, seed = 7): number {
+/**
+ * Appends complete new turns until `lines` new lines are written: one turn to every tenth
+ * session in turn (1 % of the bench corpus's lines is one turn into ~40 % of its sessions), or, with `sessions`, turn after turn into
+ * that many sessions spread over the corpus (as a day's work grows the few sessions in use).
+ */
+export function appendTurns(stats: CorpusStats, lines: number, seed = 7, opts: { sessions?: number } = {}): number {
   const rnd = prng(seed)
+  const n = stats.sessions.length
+  const k = opts.sessions === undefined ? 0 : Math.max(1, Math.min(n, opts.sessions))
   let added = 0
-  for (let i = 0; added < lines; i = (i + 10) % stats.sessions.length) {
+  for (let step = 0, i = 0; added < lines; step++, i = k ? Math.floor(((step % k) * n) / k) : (i + 10) % n) {
     const file = stats.sessions[i]
     const sessionId = file.split('/').pop()!.replace('.jsonl', '')
     const w = new SessionWriter(rnd, sessionId, Date.UTC(2026, 6, 1) + i, `x${seed}-${added}-`)
