@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import WebSocket from 'ws'
 import { callHost } from './host-client'
 
@@ -6,8 +7,11 @@ import { callHost } from './host-client'
 // transcripts folder, so lines appended by Claude Code are imported as they are written, and a
 // report asked for afterwards only reads the store. Measured from the end of the append until
 // the host has announced (runs.changed, after COMMIT) every session that grew, plus the report
-// (GET /runs) asked for then. The bench checks afterwards that the report's totals equal
-// ccusage's for every session, so a report that came too early would show as a mismatch.
+// (GET /runs) asked for then. "Every session that grew" means every grown file stored up to
+// its new end (read from the store after each announcement): a session that grows turn after
+// turn is announced by several imports, the first while it is still being written. The bench
+// checks afterwards that the report's totals equal ccusage's for every session, so a report
+// that came too early would show as a mismatch.
 
 export interface WatchedWarm {
   appendedLines: number
@@ -58,8 +62,10 @@ async function quiet(changes: Change[], quietMs: number, timeoutMs = 120_000): P
  * Appends through `append` (which returns the number of lines written) to the files listed in
  * `sessions` (path and run id), with the host tailing their folder.
  */
-export async function warmThroughWatch(port: number, token: string, sessions: { path: string; runId: string }[], append: () => number): Promise<WatchedWarm> {
+export async function warmThroughWatch(port: number, token: string, db: string, sessions: { path: string; runId: string }[], append: () => number): Promise<WatchedWarm> {
   const stream = await events(port, token)
+  const store = new Database(db, { readonly: true })
+  const offset = store.prepare('SELECT offset FROM imported_files WHERE path = ?').pluck()
   try {
     // The tail imports what was written lately when it starts: let it finish first.
     await quiet(stream.changes, 1500)
@@ -68,13 +74,24 @@ export async function warmThroughWatch(port: number, token: string, sessions: { 
     const a0 = performance.now()
     const appendedLines = append()
     const a1 = performance.now()
-    const grown = sessions.filter((s) => statSync(s.path).size !== sizes.get(s.path)).map((s) => s.runId)
+    const grown = sessions.filter((s) => statSync(s.path).size !== sizes.get(s.path))
+    const ends = new Map(grown.map((s) => [s.path, statSync(s.path).size]))
     let doneAt: number | null = null
+    let checked = 0
     while (doneAt === null) {
-      const seen = new Set(stream.changes.flatMap((c) => c.ids))
-      if (grown.every((id) => seen.has(id))) doneAt = stream.changes[stream.changes.length - 1].at
-      else if (performance.now() - a1 > 120_000) throw new Error('the host did not import the appended lines within 2 minutes')
-      else await new Promise((r) => setTimeout(r, 2))
+      const n = stream.changes.length
+      if (n > checked) {
+        checked = n
+        // Announced after its COMMIT: once the store holds every grown file to its end, the last announcement did it (one
+        // still on its way, from an import that committed before this read, is waited for; nothing else writes here).
+        if (grown.every((s) => offset.get(s.path) === ends.get(s.path))) {
+          await new Promise((r) => setTimeout(r, 50))
+          doneAt = stream.changes[stream.changes.length - 1].at
+        }
+      }
+      if (doneAt !== null) break
+      if (performance.now() - a1 > 120_000) throw new Error('the host did not import the appended lines within 2 minutes')
+      await new Promise((r) => setTimeout(r, 2))
     }
     const report = await callHost<unknown[]>(port, token, 'GET', '/runs')
     const importAfterAppendMs = Math.max(0, doneAt - a1)
@@ -84,6 +101,7 @@ export async function warmThroughWatch(port: number, token: string, sessions: { 
       commits: stream.changes.map((c) => ({ atMs: Math.round(c.at - a0), runs: c.ids.length })),
     }
   } finally {
+    store.close()
     stream.close()
   }
 }
