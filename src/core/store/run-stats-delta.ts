@@ -49,6 +49,10 @@ interface RunRow {
 }
 type SpanRow = SpanFigureRow
 
+/** The counted figures of a set of spans; the sums of reals are taken apart, as SQLite takes them (see `sqliteSum`). */
+type Counts = Omit<SpanFigures, 'unpriced' | 'cost' | 'reportedCost'>
+const noCounts = (): Counts => ({ spans: 0, llm: 0, tools: 0, errors: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, startMs: null, endMs: null })
+
 /** A run that existed before the import: its summary then, and its touched spans' figures then and now. */
 interface Tracked {
   old: RunRow
@@ -59,8 +63,8 @@ interface Tracked {
   /** Whether the import made a write that settleAgentLinks may have to follow up. */
   linksMoved: boolean
   ids: Set<string>
-  /** The touched spans' figures before the import; the sums of reals are taken at the end, as SQLite takes them (see `sqliteSum`). */
-  before: Omit<SpanFigures, 'unpriced' | 'cost' | 'reportedCost'> & { unpriced: boolean }
+  /** The touched spans' figures before the import. */
+  before: Counts & { unpriced: boolean }
   /** Touched span id → its LLM cost and reported cost before the import. */
   costs: Map<string, [cost: number | null, reported: number | null]>
   /** Touched span id → its figures after the import's last write to it. */
@@ -89,40 +93,10 @@ function sqliteSum(costs: Map<string, [number | null, number | null]>, at: 0 | 1
   return any ? sumOf(acc, 0) : null
 }
 
-/** SPAN_FIGURES of the touched spans as they are now, summed here as SQLite sums them. */
-function afterFigures(after: Map<string, SpanRow>): SpanFigures {
-  const f: SpanFigures = { spans: 0, llm: 0, tools: 0, errors: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cost: 0, reportedCost: null, startMs: null, endMs: null, unpriced: '[]' }
-  const costs = new Map<string, [number | null, number | null]>()
-  const unpriced = new Set<string>()
-  for (const [id, [kind, status, start, end, input, output, cacheCreation, cacheRead, cost, reported, model]] of after) {
-    costs.set(id, [kind === 'llm' ? cost : null, reported])
-    f.spans++
-    if (status === 'error') f.errors++
-    if (kind === 'tool') f.tools++
-    if (kind === 'llm') {
-      f.llm++
-      f.input += input ?? 0
-      f.output += output ?? 0
-      f.cacheCreation += cacheCreation ?? 0
-      f.cacheRead += cacheRead ?? 0
-      if (cost === null && model !== null) unpriced.add(model)
-    }
-    f.startMs = min(f.startMs, start)
-    f.endMs = max(f.endMs, end)
-  }
-  f.cost = sqliteSum(costs, 0) ?? 0
-  f.reportedCost = sqliteSum(costs, 1)
-  f.unpriced = JSON.stringify([...unpriced])
-  return f
-}
-
-/** Touched spans of one run whose figures are kept (~100 bytes each) before it is summed up whole instead. */
-const MAX_TRACKED_SPANS = 50_000
-
-function addSpan(t: Tracked, id: string, r: SpanRow): void {
-  const f = t.before
+/** Adds one span's figures to `f` and its costs to `costs`; returns its model if it is an LLM call left unpriced. */
+function count(f: Counts, costs: Map<string, [number | null, number | null]>, id: string, r: SpanRow): string | null {
   const [kind, status, start, end, input, output, cacheCreation, cacheRead, cost, reported, model] = r
-  t.costs.set(id, [kind === 'llm' ? cost : null, reported])
+  costs.set(id, [kind === 'llm' ? cost : null, reported])
   f.spans++
   if (status === 'error') f.errors++
   if (kind === 'tool') f.tools++
@@ -132,10 +106,30 @@ function addSpan(t: Tracked, id: string, r: SpanRow): void {
     f.output += output ?? 0
     f.cacheCreation += cacheCreation ?? 0
     f.cacheRead += cacheRead ?? 0
-    if (cost === null && model !== null) f.unpriced = true
   }
   f.startMs = min(f.startMs, start)
   f.endMs = max(f.endMs, end ?? start)
+  return kind === 'llm' && cost === null && model !== null ? model : null
+}
+
+/** SPAN_FIGURES of the touched spans as they are now, summed here as SQLite sums them. */
+function afterFigures(after: Map<string, SpanRow>): SpanFigures {
+  const f = noCounts()
+  const costs = new Map<string, [number | null, number | null]>()
+  const unpriced = new Set<string>()
+  for (const [id, row] of after) {
+    const model = count(f, costs, id, row)
+    if (model !== null) unpriced.add(model)
+  }
+  return { ...f, cost: sqliteSum(costs, 0) ?? 0, reportedCost: sqliteSum(costs, 1), unpriced: JSON.stringify([...unpriced]) }
+}
+
+/** Touched spans of one run whose figures are kept (~100 bytes each) before it is summed up whole instead. */
+const MAX_TRACKED_SPANS = 50_000
+
+/** A touched span's figures before the import. */
+function addSpan(t: Tracked, id: string, r: SpanRow): void {
+  if (count(t.before, t.costs, id, r) !== null) t.before.unpriced = true
 }
 
 /**
@@ -166,7 +160,7 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
       t = old
         ? {
             old, eventErrors: null, timesMoved: false, linksMoved: false, ids: new Set(),
-            before: { spans: 0, llm: 0, tools: 0, errors: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, startMs: null, endMs: null, unpriced: false },
+            before: { ...noCounts(), unpriced: false },
             costs: new Map(), after: new Map(),
           }
         : null
