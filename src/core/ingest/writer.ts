@@ -135,6 +135,7 @@ export function createWriter(
   const returning = (sql: string) => db.prepare(`${sql} RETURNING ${SPAN_FIGURE_COLUMNS}`).raw()
   const spanSql = spanStmt.source
   const followed = opts.follow && {
+    follower: opts.follow,
     insertNew: returning(`${spanSql.slice(0, spanSql.indexOf('ON CONFLICT'))} ON CONFLICT(run_id, id) DO NOTHING`),
     span: returning(spanSql),
     widen: returning(widenStmt.source),
@@ -153,9 +154,10 @@ export function createWriter(
 
   const statements = { run: runStmt, agent: agentStmt, span: spanStmt, endSpan: endStmt, event: eventStmt, metric: metricStmt, content: contentStmt }
 
-  const follow = opts.follow
+  type Followed = NonNullable<typeof followed>
   /** writeSpan for a followed run: the span's figures before (read only if it was stored) and after. */
-  const followedSpan = (f: WriteFollower, st: NonNullable<typeof followed>, r: Row): boolean => {
+  const followedSpan = (st: Followed, r: Row): boolean => {
+    const f = st.follower
     const runId = r[0] as string
     const id = r[1] as string
     const agent = r[4] === 'agent'
@@ -172,7 +174,8 @@ export function createWriter(
     if (namesSubagent(r[19])) f.linksMoved(runId)
     return true
   }
-  const followedEnd = (f: WriteFollower, st: NonNullable<typeof followed>, r: Row): boolean => {
+  const followedEnd = (st: Followed, r: Row): boolean => {
+    const f = st.follower
     const runId = r[6] as string
     const id = r[7] as string
     f.before(runId, id)
@@ -189,9 +192,10 @@ export function createWriter(
       touched.add(row[0] as string)
       fileRuns.add(row[0] as string)
     }
-    if (follow && followed) {
-      if (kind === 'span') return follow.follows(row[0] as string) ? followedSpan(follow, followed, row) : writeSpan(row)
-      if (kind === 'endSpan') return follow.follows(row[6] as string) ? followedEnd(follow, followed, row) : endStmt.run(row).changes > 0
+    if (followed) {
+      const follow = followed.follower
+      if (kind === 'span') return follow.follows(row[0] as string) ? followedSpan(followed, row) : writeSpan(row)
+      if (kind === 'endSpan') return follow.follows(row[6] as string) ? followedEnd(followed, row) : endStmt.run(row).changes > 0
       if (kind === 'agent') {
         const changed = agentStmt.run(row).changes > 0
         if (changed) follow.linksMoved(row[0] as string)

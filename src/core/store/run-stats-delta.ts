@@ -20,7 +20,6 @@ import { max, min, refreshRunStats, settleAgentLinks, sortedModels, SPAN_FIGURE_
 // end), keeps its first tokens and cost, and lets an error status win; where a touched span
 // could have moved a run's start or end bound inward or left the unpriced list (the rare
 // cases where a difference is not enough), the run is summed up from all of its rows as before.
-
 //
 // The figures after are what each write gave back (RETURNING), kept per span, so no span is read
 // again to sum them; a span new to the store is not read before either (writer.ts). The run's
@@ -47,7 +46,6 @@ interface RunRow {
   events: number
   metric_samples: number
 }
-type SpanRow = SpanFigureRow
 
 /** The counted figures of a set of spans; the sums of reals are taken apart, as SQLite takes them (see `sqliteSum`). */
 type Counts = Omit<SpanFigures, 'unpriced' | 'cost' | 'reportedCost'>
@@ -68,7 +66,7 @@ interface Tracked {
   /** Touched span id → its LLM cost and reported cost before the import. */
   costs: Map<string, [cost: number | null, reported: number | null]>
   /** Touched span id → its figures after the import's last write to it. */
-  after: Map<string, SpanRow>
+  after: Map<string, SpanFigureRow>
 }
 
 /**
@@ -94,7 +92,7 @@ function sqliteSum(costs: Map<string, [number | null, number | null]>, at: 0 | 1
 }
 
 /** Adds one span's figures to `f` and its costs to `costs`; returns its model if it is an LLM call left unpriced. */
-function count(f: Counts, costs: Map<string, [number | null, number | null]>, id: string, r: SpanRow): string | null {
+function count(f: Counts, costs: Map<string, [number | null, number | null]>, id: string, r: SpanFigureRow): string | null {
   const [kind, status, start, end, input, output, cacheCreation, cacheRead, cost, reported, model] = r
   costs.set(id, [kind === 'llm' ? cost : null, reported])
   f.spans++
@@ -113,7 +111,7 @@ function count(f: Counts, costs: Map<string, [number | null, number | null]>, id
 }
 
 /** SPAN_FIGURES of the touched spans as they are now, summed here as SQLite sums them. */
-function afterFigures(after: Map<string, SpanRow>): SpanFigures {
+function afterFigures(after: Map<string, SpanFigureRow>): SpanFigures {
   const f = noCounts()
   const costs = new Map<string, [number | null, number | null]>()
   const unpriced = new Set<string>()
@@ -128,7 +126,7 @@ function afterFigures(after: Map<string, SpanRow>): SpanFigures {
 const MAX_TRACKED_SPANS = 50_000
 
 /** A touched span's figures before the import. */
-function addSpan(t: Tracked, id: string, r: SpanRow): void {
+function addSpan(t: Tracked, id: string, r: SpanFigureRow): void {
   if (count(t.before, t.costs, id, r) !== null) t.before.unpriced = true
 }
 
@@ -223,7 +221,7 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
     before(runId, spanId) {
       const t = runs.get(runId)
       if (!t || t.ids.has(spanId) || !touch(runId, t, spanId)) return
-      const row = statements().span.get(runId, spanId) as SpanRow | undefined
+      const row = statements().span.get(runId, spanId) as SpanFigureRow | undefined
       if (row) addSpan(t, spanId, row)
     },
     after(runId, spanId, figures) {
