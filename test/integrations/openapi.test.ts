@@ -46,7 +46,7 @@ afterAll(async () => {
 /** Values the schemas cannot know: ids that exist, paths in the test's folder, a valid setting. */
 function pick(name: string, schema: Json): unknown {
   const known: Record<string, unknown> = {
-    id: 'swarm-a', runId: 'swarm-a', spanId: 'main-llm0', baseline: 'swarm-a', candidates: ['swarm-b'], runs: ['swarm-a'], runIds: ['swarm-a'],
+    id: 'swarm-a', runId: 'swarm-a', spanId: 'main-llm0', baseline: 'swarm-a', candidates: ['swarm-b'], runs: ['swarm-a'], runIds: ['swarm-a'], ids: ['swarm-b', 'swarm-a'],
     target: 'swarm-a', paths: [join(dir, 'runs')], values: { 'metrics.recentRuns': 5 }, match: 'claude-haiku-4-5', metric: 'llm_latency_ms',
     out: join(dir, 'out.swarmscope'), path: join(dir, 'out.swarmscope'), outDir: join(dir, 'reports'), importId: 'no-such-import',
     deliveries: [{ ts: Date.now(), hook: { hook_event_name: 'Notification', session_id: 'openapi-hook' } }],

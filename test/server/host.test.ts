@@ -82,8 +82,14 @@ describe('local host', () => {
     const h = { 'x-swarmscope-token': TOKEN, 'content-type': 'application/json' }
     const imported = await body(await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: h, body: JSON.stringify({ paths: [CC] }) }))
     expect(imported.ok).toBe(true)
-    const runs = await body<unknown[]>(await fetch(`${base}/api/v1/runs`, { headers: h }))
+    const runs = await body<{ id: string }[]>(await fetch(`${base}/api/v1/runs`, { headers: h }))
     expect(runs.data).toHaveLength(2)
+    // Runs by id: in the order asked, each once, ids not stored left out; an empty list is refused.
+    const [a, b] = runs.data.map((r) => r.id)
+    const some = await body<{ id: string }[]>(await fetch(`${base}/api/v1/runs/by-ids`, { method: 'POST', headers: h, body: JSON.stringify({ ids: [b, 'nope', a, b] }) }))
+    expect(some.data.map((r) => r.id)).toEqual([b, a])
+    expect(some.data[1]).toEqual(runs.data[0])
+    expect((await fetch(`${base}/api/v1/runs/by-ids`, { method: 'POST', headers: h, body: JSON.stringify({ ids: [] }) })).status).toBe(400)
     const missing = await fetch(`${base}/api/v1/runs/nope`, { headers: h })
     expect(missing.status).toBe(404)
     expect(await missing.json()).toEqual({ ok: false, error: { code: 'not_found', message: 'no run with id nope' } })

@@ -86,15 +86,21 @@ export function resolveRunId(db: Database, ref: string): string {
   return row.id
 }
 
-/** The summaries of many runs in one query, in the order given (an import answers with every run it touched). */
-export function getRuns(db: Database, ids: readonly string[]): RunSummary[] {
+/** The summaries of the stored runs among `ids`, in one query, in the order given (each id once); ids not stored are left out. */
+export function storedRuns(db: Database, ids: readonly string[]): RunSummary[] {
   if (ids.length === 0) return []
-  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM json_each(?) j JOIN runs r ON r.id = j.value ORDER BY j.key`).raw().all(JSON.stringify(ids)) as RunRow[]
-  if (rows.length !== ids.length) {
-    const found = new Set(rows.map((r) => r[0]))
+  const rows = prepared(db, `SELECT ${RUN_COLUMNS} FROM json_each(?) j JOIN runs r ON r.id = j.value ORDER BY j.key`).raw().all(JSON.stringify([...new Set(ids)])) as RunRow[]
+  return rows.map(toSummary)
+}
+
+/** The summaries of many runs in one query, in the order given (an import answers with every run it touched); every id must be stored. */
+export function getRuns(db: Database, ids: readonly string[]): RunSummary[] {
+  const runs = storedRuns(db, ids)
+  if (runs.length !== new Set(ids).size) {
+    const found = new Set(runs.map((r) => r.id))
     throw new CoreError('not_found', `no run with id ${ids.find((id) => !found.has(id))}`)
   }
-  return rows.map(toSummary)
+  return runs
 }
 
 export function getRun(db: Database, ref: string): RunSummary {

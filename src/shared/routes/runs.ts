@@ -11,6 +11,16 @@ export const runsRoutes = {
     http: ['GET', '/runs'],
   },
   'runs.get': { input: RunRef, output: RunSummary, http: ['GET', '/runs/:id'] },
+  /**
+   * The stored runs among `ids`, in the order asked; ids not stored (deleted since) are left out.
+   * What a view of the library asks for on `runs.changed`: the runs a tail's import touched,
+   * not the whole list again.
+   */
+  'runs.byIds': {
+    input: z.object({ ids: z.array(z.string().min(1)).min(1).max(1_000) }),
+    output: z.array(RunSummary),
+    http: ['POST', '/runs/by-ids'],
+  },
   'runs.overview': {
     input: RunRef.extend({ maxPoints: z.coerce.number().int().min(10).max(10_000).optional() }),
     output: RunOverview,

@@ -1,9 +1,11 @@
 import { create } from 'zustand'
 import type { RunSummary } from '../../../shared/dto'
 import { client } from '../client'
+import { ChangeQueue, mergeRuns, type Pending } from '../lib/run-changes'
 
-// The runs library: a cache of `runs.list`, refreshed on `runs.changed`. Filters, sort and the
-// selection are UI state and live here too, so the toolbar and the table agree.
+// The runs library: a cache of `runs.list`, kept up to date on `runs.changed` by fetching the
+// runs it names (lib/run-changes.ts). Filters, sort and the selection are UI state and live
+// here too, so the toolbar and the table agree.
 
 export type SortKey = 'name' | 'source' | 'group' | 'startedAt' | 'durationMs' | 'tokens' | 'costUsd' | 'errors'
 
@@ -18,6 +20,7 @@ interface RunsState {
   group: string
   sort: { key: SortKey; desc: boolean }
   selected: Set<string>
+  /** Fetches the whole list again (after any fetch under way). */
   refresh(): Promise<void>
   setSearch(s: string): void
   setFilter(f: { source?: string; group?: string }): void
@@ -38,12 +41,7 @@ export const useRuns = create<RunsState>((set, get) => ({
   group: '',
   sort: { key: 'startedAt', desc: true },
   selected: new Set(),
-  async refresh() {
-    const res = await client.call('runs.list', {})
-    if (!res.ok) return set({ error: res.error.message, loaded: true })
-    const ids = new Set(res.data.map((r) => r.id))
-    set({ runs: res.data, loaded: true, error: null, selected: new Set([...get().selected].filter((id) => ids.has(id))) })
-  },
+  refresh: () => changes.all(),
   setSearch: (search) => set({ search }),
   setFilter: (f) => set(f),
   sortBy(key) {
@@ -83,7 +81,28 @@ export const useRuns = create<RunsState>((set, get) => ({
   },
 }))
 
-client.on('runs.changed', () => void useRuns.getState().refresh())
+/** One fetch for the queue: the whole list, or the named runs merged into the list held. */
+async function fetchRuns(what: Pending): Promise<void> {
+  // Nothing held yet to merge into: the whole list.
+  const all = what.all || !useRuns.getState().loaded
+  const res = all ? await client.call('runs.list', {}) : await client.call('runs.byIds', { ids: [...what.ids] })
+  if (!res.ok) return useRuns.setState({ error: res.error.message, loaded: true })
+  // Merged into the list and selection as they are now: a rename or a click may have come in meanwhile.
+  const { runs, selected } = useRuns.getState()
+  const next = all ? res.data : mergeRuns(runs, what.ids, res.data)
+  const ids = new Set(next.map((r) => r.id))
+  useRuns.setState({ runs: next, loaded: true, error: null, selected: new Set([...selected].filter((id) => ids.has(id))) })
+}
+
+const changes = new ChangeQueue(async (what) => {
+  try {
+    await fetchRuns(what)
+  } catch (e) {
+    useRuns.setState({ error: (e as Error).message, loaded: true })
+  }
+})
+
+client.on('runs.changed', (p) => void changes.changed(p.runIds))
 
 /** The visible rows: filtered by source, group and search text, then sorted. Pure, for the table and tests. */
 export function visibleRuns(runs: RunSummary[], s: { search: string; source: string; group: string; sort: { key: SortKey; desc: boolean } }): RunSummary[] {
