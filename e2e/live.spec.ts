@@ -41,3 +41,17 @@ test('the live monitor shows a session being collected, its records and the sour
   await expect.poll(async () => Number(await page.getByTestId('live-tile-events').textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(0)
   await screenshots(page, 'live')
 })
+
+test('the live monitor reads the totals of every run being collected, not the first few', async ({ page, host }) => {
+  await page.goto(`${host.url}#/live`)
+  await expect(page.getByTestId('live-empty')).toBeVisible()
+  // Ten sessions at once (a swarm): each has one failed tool call among its five.
+  const sessions = Array.from({ length: 10 }, (_, i) => `swarm-${i}`)
+  const deliveries = sessions.flatMap((s, i) => hooks(s, Date.now() + i, 5))
+  const res = await page.request.post(`${new URL(host.url).origin}/api/v1/live/hooks`, { headers: { 'x-swarmscope-token': host.token }, data: { deliveries } })
+  expect(res.ok()).toBe(true)
+  const rows = page.getByTestId('live-runs').locator('tbody tr')
+  await expect(rows).toHaveCount(10, { timeout: 10_000 })
+  // The errors column of every row: read from the runs' stored totals.
+  await expect.poll(async () => (await rows.locator('td:nth-child(6)').allTextContents()).filter((t) => /^[1-9]/.test(t.trim())).length, { timeout: 10_000 }).toBe(10)
+})

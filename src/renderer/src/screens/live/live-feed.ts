@@ -77,13 +77,16 @@ export class LiveFeed {
     else this.imports.set(p.importId, { p, lastLines: p.lines, lastAt: now, rate: prev ? 0.5 * prev.rate + 0.5 * rate : rate })
   }
 
+  /** The totals of the runs on screen that an import named, in one request. */
   private async refreshRuns(ids: string[]): Promise<void> {
-    await Promise.all(ids.filter((id) => this.runs.has(id)).slice(0, 8).map(async (id) => {
-      const res = await client.call('runs.get', { id })
-      const run = this.runs.get(id)
-      if (!res.ok || !run) return
-      Object.assign(run, { name: res.data.name, agents: res.data.agents, errors: res.data.errors, tokens: res.data.inputTokens + res.data.outputTokens + res.data.cacheCreationTokens + res.data.cacheReadTokens })
-    }))
+    const shown = ids.filter((id) => this.runs.has(id))
+    if (shown.length === 0) return
+    const res = await client.call('runs.byIds', { ids: shown.slice(0, 1_000) })
+    if (!res.ok) return
+    for (const r of res.data) {
+      const run = this.runs.get(r.id)
+      if (run) Object.assign(run, { name: r.name, agents: r.agents, errors: r.errors, tokens: r.inputTokens + r.outputTokens + r.cacheCreationTokens + r.cacheReadTokens })
+    }
   }
 
   private async tick(): Promise<void> {
