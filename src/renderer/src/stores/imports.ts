@@ -51,9 +51,9 @@ export const useImports = create<ImportsState>((set, get) => ({
       return set({ active: rest, last: { id, label, runs: 0, files: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled } })
     }
     set({ active: rest, last: { id, label, runs: res.data.runs.length, files: res.data.files, skipped: res.data.skipped, error: null, cancelled: false } })
-    // Refreshing a long run list takes a while: if the user moved on meanwhile, stay where they went.
+    // The import named its runs: only those are fetched again, not the whole list. If the user moved on meanwhile, stay where they went.
     const whereTheUserWas = location.hash
-    await useRuns.getState().refresh()
+    await useRuns.getState().refreshRuns(res.data.runs.map((r) => r.id))
     const first = res.data.runs[0]
     if (first && location.hash === whereTheUserWas) navigate(paths.dashboard(first.id))
   },

@@ -22,6 +22,8 @@ interface RunsState {
   selected: Set<string>
   /** Fetches the whole list again (after any fetch under way). */
   refresh(): Promise<void>
+  /** Fetches these runs again (after any fetch under way): what an import in this window touched. */
+  refreshRuns(ids: string[]): Promise<void>
   setSearch(s: string): void
   setFilter(f: { source?: string; group?: string }): void
   sortBy(key: SortKey): void
@@ -42,6 +44,7 @@ export const useRuns = create<RunsState>((set, get) => ({
   sort: { key: 'startedAt', desc: true },
   selected: new Set(),
   refresh: () => changes.all(),
+  refreshRuns: (ids) => (ids.length ? changes.changed(ids) : Promise.resolve()),
   setSearch: (search) => set({ search }),
   setFilter: (f) => set(f),
   sortBy(key) {
