@@ -55,14 +55,17 @@ export function createMetrics(core: Core): { registry: Registry; render(): Promi
     for (const m of [tokens, cost, runTokens, runCost, runCalls, runErrors, agentTokens, agentCost, alertsFired, alertFailures, received, written, rejected, dropped, sampledOut, rate, queue, queueCap, failedBatches]) m.reset()
     const config = await core.call('config.get', {})
     const recent = config.ok ? config.data.config.metrics.recentRuns : 20
-    const all = await core.call('runs.list', {})
-    if (all.ok) {
-      runsGauge.set(all.data.length)
-      for (const r of all.data) {
-        for (const type of TOKEN_TYPES) tokens.inc({ type }, tokenValues(r)[type])
-        cost.inc(r.costUsd)
-      }
-      for (const r of all.data.slice(0, recent)) {
+    // Stored totals in one aggregate query; runs are listed only as far as the per-run series go.
+    const totals = await core.call('runs.totals', {})
+    if (totals.ok) {
+      runsGauge.set(totals.data.runs)
+      for (const type of TOKEN_TYPES) tokens.inc({ type }, tokenValues(totals.data)[type])
+      cost.inc(totals.data.costUsd)
+    }
+    // recentRuns 0 turns the per-run series off (a limit of 0 is not a limit to the route).
+    const latest = recent > 0 ? await core.call('runs.list', { limit: recent }) : null
+    if (latest?.ok) {
+      for (const r of latest.data) {
         for (const type of TOKEN_TYPES) runTokens.inc({ run: r.id, type }, tokenValues(r)[type])
         runCost.inc({ run: r.id }, r.costUsd)
         runCalls.inc({ run: r.id, kind: 'llm' }, r.llmCalls)

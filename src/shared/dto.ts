@@ -39,6 +39,18 @@ export const RunSummary = TokenTotals.extend({
 })
 export type RunSummary = z.infer<typeof RunSummary>
 
+/** The stored runs added up: `costUsd` leaves out what unpriced models cost, as each run's does. */
+export const RunTotals = TokenTotals.extend({
+  runs: z.number(),
+  llmCalls: z.number(),
+  toolCalls: z.number(),
+  errors: z.number(),
+  costUsd: z.number(),
+  /** Runs with at least one model the price table does not know. */
+  runsWithUnpricedModels: z.number(),
+})
+export type RunTotals = z.infer<typeof RunTotals>
+
 export const AgentSummary = TokenTotals.extend({
   id: z.string(),
   name: z.string(),

@@ -86,6 +86,15 @@ describe('Prometheus /metrics', () => {
     const after = await scrape(host.port)
     expect(value(after.get('swarmscope_runs'))).toBe(3)
     expect(after.get('swarmscope_run_cost_usd_total')!.metrics.map((m) => m.labels?.run).sort()).toEqual(['older', 'recent'])
+
+    // recentRuns 0: no per-run or per-agent series at all, the stored totals still there.
+    expect((await core.call('config.set', { values: { 'metrics.recentRuns': 0 } })).ok).toBe(true)
+    const none = await scrape(host.port)
+    expect(none.get('swarmscope_run_cost_usd_total')?.metrics ?? []).toHaveLength(0)
+    expect(none.get('swarmscope_agent_cost_usd_total')?.metrics ?? []).toHaveLength(0)
+    expect(value(none.get('swarmscope_runs'))).toBe(3)
+    const kept = all.filter((r) => r.id !== 'newest')
+    expect(value(none.get('swarmscope_tokens_total'), { type: 'input' })).toBe(kept.reduce((n, r) => n + r.inputTokens, 0))
   })
 
   it('needs the token', async () => {

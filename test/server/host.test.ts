@@ -90,6 +90,20 @@ describe('local host', () => {
     expect(some.data.map((r) => r.id)).toEqual([b, a])
     expect(some.data[1]).toEqual(runs.data[0])
     expect((await fetch(`${base}/api/v1/runs/by-ids`, { method: 'POST', headers: h, body: JSON.stringify({ ids: [] }) })).status).toBe(400)
+    // Totals: the listed runs added up, in one request; a group with no runs sums to zeros.
+    type Listed = Record<'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens' | 'llmCalls' | 'toolCalls' | 'errors' | 'costUsd', number> & { unpricedModels: string[] }
+    const listed = runs.data as unknown as Listed[]
+    const sum = (k: keyof Omit<Listed, 'unpricedModels'>) => listed.reduce((n, r) => n + r[k], 0)
+    const totals = await body<Record<string, number>>(await fetch(`${base}/api/v1/totals`, { headers: h }))
+    expect(totals.data).toMatchObject({
+      runs: 2, inputTokens: sum('inputTokens'), outputTokens: sum('outputTokens'), cacheCreationTokens: sum('cacheCreationTokens'),
+      cacheReadTokens: sum('cacheReadTokens'), llmCalls: sum('llmCalls'), toolCalls: sum('toolCalls'), errors: sum('errors'),
+      runsWithUnpricedModels: listed.filter((r) => r.unpricedModels.length > 0).length,
+    })
+    expect(totals.data.inputTokens).toBeGreaterThan(0)
+    expect(totals.data.costUsd).toBeCloseTo(sum('costUsd'), 9)
+    const none = await body<Record<string, number>>(await fetch(`${base}/api/v1/totals?group=no-such-group`, { headers: h }))
+    expect(none.data).toEqual({ runs: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, llmCalls: 0, toolCalls: 0, errors: 0, costUsd: 0, runsWithUnpricedModels: 0 })
     const missing = await fetch(`${base}/api/v1/runs/nope`, { headers: h })
     expect(missing.status).toBe(404)
     expect(await missing.json()).toEqual({ ok: false, error: { code: 'not_found', message: 'no run with id nope' } })

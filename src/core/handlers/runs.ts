@@ -1,5 +1,5 @@
 import { VERSION } from '../../shared/version'
-import { deleteRun, getRun, listRuns, storedRuns, renameRun, runContent, runOverview, tagRun } from '../queries/runs'
+import { deleteRun, getRun, listRuns, storedRuns, renameRun, runContent, runOverview, runTotals, tagRun } from '../queries/runs'
 import type { CoreContext, HandlersFor } from './types'
 
 export const systemHandlers = ({ store }: CoreContext): HandlersFor<'system'> => ({
@@ -13,6 +13,7 @@ export const systemHandlers = ({ store }: CoreContext): HandlersFor<'system'> =>
 
 export const runsHandlers = ({ store, writes, emit }: CoreContext): HandlersFor<'runs'> => ({
   'runs.list': (i) => listRuns(store.read, i),
+  'runs.totals': (i) => runTotals(store.read, i),
   'runs.get': (i) => getRun(store.read, i.id),
   'runs.byIds': (i) => storedRuns(store.read, i.ids),
   'runs.overview': (i) => runOverview(store.read, i.id, i.maxPoints),

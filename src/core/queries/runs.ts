@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3'
-import type { AgentSummary, ContentItem, RunContent, RunOverview, RunSummary, TokenPoint } from '../../shared/dto'
+import type { AgentSummary, ContentItem, RunContent, RunOverview, RunSummary, RunTotals, TokenPoint } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 
 /**
@@ -62,6 +62,18 @@ export function listRuns(db: Database, opts: { group?: string; limit?: number } 
     .raw()
     .all({ group: opts.group ?? null, limit: opts.limit ?? -1 }) as RunRow[]
   return rows.map(toSummary)
+}
+
+/** Sums over the runs' summary columns: one aggregate, however many runs are stored. */
+export function runTotals(db: Database, opts: { group?: string } = {}): RunTotals {
+  return prepared(
+    db,
+    `SELECT COUNT(*) AS runs, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
+       COALESCE(SUM(cache_creation_tokens), 0) AS cacheCreationTokens, COALESCE(SUM(cache_read_tokens), 0) AS cacheReadTokens,
+       COALESCE(SUM(llm_calls), 0) AS llmCalls, COALESCE(SUM(tool_calls), 0) AS toolCalls, COALESCE(SUM(errors), 0) AS errors,
+       COALESCE(SUM(cost_usd), 0) AS costUsd, COALESCE(SUM(unpriced_models <> '[]'), 0) AS runsWithUnpricedModels
+     FROM runs WHERE (@group IS NULL OR group_name = @group)`,
+  ).get({ group: opts.group ?? null }) as RunTotals
 }
 
 const statements = new WeakMap<Database, Map<string, Statement>>()

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { RunContent, RunOverview, RunSummary } from '../dto'
+import { RunContent, RunOverview, RunSummary, RunTotals } from '../dto'
 
 export const RunRef = z.object({ id: z.string().min(1).describe("a run id, or 'latest'") })
 export const TagMap = z.record(z.string(), z.string())
@@ -9,6 +9,16 @@ export const runsRoutes = {
     input: z.object({ group: z.string().optional(), limit: z.coerce.number().int().positive().max(100_000).optional() }),
     output: z.array(RunSummary),
     http: ['GET', '/runs'],
+  },
+  /**
+   * Sums over the stored runs (or one group's) without listing them: what a Prometheus scrape
+   * or a status line needs, at the cost of one aggregate query however many runs are stored.
+   */
+  'runs.totals': {
+    input: z.object({ group: z.string().optional() }),
+    output: RunTotals,
+    // Not under /runs/: a run may be called "totals" (NDJSON runs name their own ids).
+    http: ['GET', '/totals'],
   },
   'runs.get': { input: RunRef, output: RunSummary, http: ['GET', '/runs/:id'] },
   /**
