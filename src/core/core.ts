@@ -18,6 +18,7 @@ import { reportsHandlers } from './handlers/reports'
 import { LiveHub } from './live/hub'
 import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
 import { openStore, type Store, type StoreOptions } from './store/open'
+import { repricePending } from './pricing/reprice-pending'
 import { WriteQueue } from './write-queue'
 import { watchExternalWrites } from './external-writes'
 import { checkpointWhenIdle } from './store/idle-checkpoint'
@@ -41,6 +42,8 @@ export interface Core {
  */
 export function createCore(opts: StoreOptions): Core {
   const store = openStore(opts)
+  // Costs an upgrade marked as priced under an older rule (migration 0007) are repriced once.
+  repricePending(store)
   // The claude-flow importer opens users' databases with the same native build as the store.
   setClaudeFlowSqliteBinding(opts.nativeBinding)
   return createCoreOnStore(store)

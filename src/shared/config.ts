@@ -6,9 +6,12 @@ import { z } from 'zod'
 
 const usdPerMTok = z.number().min(0).max(10_000)
 
-/** A price for models whose id starts with `match`, in USD per million tokens (like resources/pricing). */
+/**
+ * A price for the model `match` (and its snapshots, e.g. `-20250514`), or for every model whose
+ * id starts with it when it ends in `*`; USD per million tokens (like resources/pricing).
+ */
 export const PriceOverride = z.object({
-  match: z.string().min(1).max(200).regex(/^[\w.:/@-]+$/, 'a model id prefix such as claude-sonnet-4-5'),
+  match: z.string().min(1).max(200).regex(/^[\w.:/@-]+\*?$/, 'a model id such as claude-sonnet-4-5, or a prefix ending in * such as my-finetune-*'),
   input: usdPerMTok,
   output: usdPerMTok,
   /** Defaults follow Anthropic's multipliers: write 5m = 1.25× input, 1h = 2× input, read = 0.1× input. */

@@ -32,7 +32,7 @@ export function registerPricing(program: Command): void {
         if (opts.json) return printJson({ ...t, models })
         console.log(`price table ${t.version} (USD per million tokens)`)
         console.log(table([
-          ['model prefix', 'input', 'output', 'cache write 5m', 'cache write 1h', 'cache read', 'source'],
+          ['model', 'input', 'output', 'cache write 5m', 'cache write 1h', 'cache read', 'source'],
           ...models.map((m) => [m.match, money(m.input), money(m.output), money(m.cacheWrite5m), money(m.cacheWrite1h), money(m.cacheRead), m.origin]),
         ]))
       }),
@@ -40,8 +40,8 @@ export function registerPricing(program: Command): void {
 
   pricing
     .command('set')
-    .description('override the price of models whose id starts with <model>, then reprice stored runs')
-    .argument('<model>', 'a model id prefix, e.g. claude-sonnet-4-5')
+    .description('override the price of a model (and its dated snapshots), or of every model starting with a prefix ending in *, then reprice stored runs')
+    .argument('<model>', "a model id, e.g. claude-opus-4-6, or a prefix ending in *, e.g. 'my-finetune-*'")
     .requiredOption('--input <usd>', 'input tokens', rate('--input'))
     .requiredOption('--output <usd>', 'output tokens', rate('--output'))
     .option('--cache-write-5m <usd>', 'cache writes, 5-minute TTL (default 1.25 × input)', rate('--cache-write-5m'))
@@ -59,7 +59,7 @@ export function registerPricing(program: Command): void {
   pricing
     .command('unset')
     .description('remove an override (the built-in price applies again) and reprice stored runs')
-    .argument('<model>', 'the prefix given to `pricing set`')
+    .argument('<model>', 'the model id or prefix given to `pricing set`')
     .addHelpText('after', '\nExample:\n  swarmscope pricing unset my-finetune')
     .action((model: string, _o: unknown, cmd: Command) =>
       withCore(cmd, async (core, opts) => {

@@ -17,8 +17,8 @@ export function overrideToPrice(o: PriceOverride): ModelPrice {
 
 /**
  * The built-in table with the user's overrides applied: an override replaces the entry with the
- * same prefix (long-context tier included: the override's rates are what the user pays) or adds
- * one. The longest matching prefix still wins, so `claude-sonnet-4-5` overrides only that family.
+ * same `match` (long-context tier included: the override's rates are what the user pays) or adds
+ * one. Of the entries that price a model, the longest `match` wins (see findPrice).
  */
 export function effectivePrices(overrides: readonly PriceOverride[], base: PriceTable = builtInPrices): PriceTable {
   if (overrides.length === 0) return base

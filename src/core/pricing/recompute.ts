@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { RecomputeResult } from '../../shared/integrations-dto'
 import { refreshRunStats } from '../store/run-stats'
-import { costOf, type PriceTable } from './price'
+import { costOf, matchesAsPrefix, matchesModel, type PriceTable } from './price'
 
 interface UsageRow {
   run_id: string
@@ -23,9 +23,12 @@ const near = (a: number, b: number) => Math.abs(a - b) <= 1e-12 + 1e-9 * Math.ab
  * repriced when it has no cost yet (an unpriced model) or when its cost equals what one of
  * `priorTables` (the tables that may have priced it: built-in, the previous overrides) gives.
  * A cost the source stated exactly (NDJSON `costUsd`) matches none of them and is kept.
+ * `legacyPrefix`: a cost the prior tables gave when their entries matched model ids as prefixes
+ * counts as computed too (see reprice-pending.ts).
  * Must run on the write connection inside the write queue; one transaction.
  */
-export function recomputeCosts(db: Database, table: PriceTable, priorTables: PriceTable[], runIds?: string[]): RecomputeResult {
+export function recomputeCosts(db: Database, table: PriceTable, priorTables: PriceTable[], runIds?: string[], opts: { legacyPrefix?: boolean } = {}): RecomputeResult {
+  const matchers = opts.legacyPrefix ? [matchesModel, matchesAsPrefix] : [matchesModel]
   const rows = db
     .prepare(
       `SELECT run_id, id, model, input_tokens, output_tokens, cache_creation_tokens, cache_creation_5m_tokens,
@@ -45,10 +48,10 @@ export function recomputeCosts(db: Database, table: PriceTable, priorTables: Pri
         model: r.model, inputTokens: r.input_tokens, outputTokens: r.output_tokens ?? 0, cacheCreationTokens: r.cache_creation_tokens ?? 0,
         cacheCreation5mTokens: r.cache_creation_5m_tokens, cacheCreation1hTokens: r.cache_creation_1h_tokens, cacheReadTokens: r.cache_read_tokens ?? 0,
       }
-      const computedBefore = r.cost_usd === null || priorTables.some((t) => {
-        const c = costOf(usage, t)
+      const computedBefore = r.cost_usd === null || priorTables.some((t) => matchers.some((m) => {
+        const c = costOf(usage, t, m)
         return c !== null && near(r.cost_usd!, c)
-      })
+      }))
       if (!computedBefore) continue
       const next = costOf(usage, table)
       before += r.cost_usd ?? 0

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { WriteFollower, WriteOp } from '../ingest/writer'
 import type { Store } from './open'
 import { sumOf, sumStep } from '../queries/breakdown-fold'
-import { max, min, refreshRunStats, settleAgentLinks, sortedModels, SPAN_FIGURE_COLUMNS, timeFigures, writeRunSummary, type SpanFigureRow, type SpanFigures, type TimeFigures } from './run-stats'
+import { max, min, NO_MODEL, refreshRunStats, settleAgentLinks, sortedModels, SPAN_FIGURE_COLUMNS, timeFigures, writeRunSummary, type SpanFigureRow, type SpanFigures, type TimeFigures } from './run-stats'
 
 // Summaries of runs that were in the store before an import, brought up to date from the span
 // rows the import touched instead of from all of the run's spans. Summing a run up again reads
@@ -107,7 +107,8 @@ function count(f: Counts, costs: Map<string, [number | null, number | null]>, id
   }
   f.startMs = min(f.startMs, start)
   f.endMs = max(f.endMs, end ?? start)
-  return kind === 'llm' && cost === null && model !== null ? model : null
+  // As SPAN_FIGURES lists them: a call with tokens but no model name is unpriced too.
+  return kind === 'llm' && cost === null && (model !== null || input !== null) ? (model ?? NO_MODEL) : null
 }
 
 /** SPAN_FIGURES of the touched spans as they are now, summed here as SQLite sums them. */

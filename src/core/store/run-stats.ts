@@ -1,6 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3'
 
 /**
+ * How an LLM call with token counts but no model name is listed among a run's unpriced models:
+ * its tokens count, and its cost is missing from the run's, which must not go unmentioned.
+ */
+export const NO_MODEL = '(no model)'
+
+/**
  * The summary columns a set of spans contributes: all of a run's here, the ones an import
  * touched in run-stats-delta.ts (one definition, so both count alike).
  */
@@ -12,7 +18,7 @@ export const SPAN_FIGURES = `COUNT(*) AS spans, COALESCE(SUM(kind = 'llm'), 0) A
   COALESCE(SUM(cache_read_tokens) FILTER (WHERE kind = 'llm'), 0) AS cacheRead,
   COALESCE(SUM(cost_usd) FILTER (WHERE kind = 'llm'), 0) AS cost, SUM(reported_cost_usd) AS reportedCost,
   MIN(start_ms) AS startMs, MAX(COALESCE(end_ms, start_ms)) AS endMs,
-  json_group_array(DISTINCT model) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND model IS NOT NULL) AS unpriced`
+  json_group_array(DISTINCT COALESCE(model, '${NO_MODEL}')) FILTER (WHERE kind = 'llm' AND cost_usd IS NULL AND (model IS NOT NULL OR input_tokens IS NOT NULL)) AS unpriced`
 
 /** One span's share of those figures, as it is stored: what SPAN_FIGURE_COLUMNS reads, in this order. */
 export type SpanFigureRow = [kind: string, status: string, startMs: number | null, endMs: number | null, input: number | null, output: number | null, cacheCreation: number | null, cacheRead: number | null, cost: number | null, reported: number | null, model: string | null]

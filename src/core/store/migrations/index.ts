@@ -4,6 +4,7 @@ import m0003 from './0003_reports'
 import m0004 from './0004_metric_value_index'
 import m0005 from './0005_imported_files_state'
 import m0006 from './0006_schedule_anonymize'
+import m0007 from './0007_reprice_exact_models'
 
 // Numbered, append-only. Never edit an applied migration: its hash is stored and a changed
 // file stops start-up (see migrate.ts). Add a new numbered file instead.
@@ -14,4 +15,5 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
   { id: 4, name: '0004_metric_value_index', sql: m0004 },
   { id: 5, name: '0005_imported_files_state', sql: m0005 },
   { id: 6, name: '0006_schedule_anonymize', sql: m0006 },
+  { id: 7, name: '0007_reprice_exact_models', sql: m0007 },
 ]
