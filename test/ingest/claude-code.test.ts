@@ -115,7 +115,7 @@ describe('Claude Code transcripts', () => {
     const byPlace = (a: { file: string; line: number | null }, b: { file: string; line: number | null }) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)
     expect([...result.skipped].sort(byPlace)).toEqual([
       { file: bad, line: 2, reason: expect.stringContaining('not valid JSON') },
-      { file: bad, line: 4, reason: 'usage.input_tokens is not a non-negative number' },
+      { file: bad, line: 4, reason: 'message.usage.input_tokens is not a whole non-negative number: "three"' },
       { file: bad, line: 5, reason: 'expected a JSON object' },
       { file: binary, line: null, reason: 'binary file of an unknown format' },
       { file: empty, line: null, reason: 'empty file' },
@@ -125,6 +125,65 @@ describe('Claude Code transcripts', () => {
     expect(run.llmCalls).toBe(1) // line 1 imported; line 4 (the other call) was refused
     const showcase = await core.call('runs.get', { id: 'cc-55550000-0000-4000-8000-000000000001' })
     expect(showcase.ok && showcase.data.llmCalls).toBe(sessionFacts([SHOWCASE_MAIN]).get('55550000-0000-4000-8000-000000000001')!.llmCalls)
+    core.close()
+  })
+
+  it('refuses lines with a field of the wrong type or a result before its call, naming line and field, and keeps the rest', async () => {
+    const dir = tempDir()
+    const core = createCore({ path: tempDb() })
+    type Line = { sessionId: string; timestamp: string; message: { content: { id: string }[]; usage: { input_tokens: number; output_tokens: number } } }
+    const lines = readFileSync(SIDECHAIN, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line)
+    const [call, result, , sideCall, , answer] = lines
+    /** A copy of `rec` with the value at `path` (dot-separated) replaced, or removed when `value` is undefined. */
+    const changed = (rec: Line, path: string, value?: unknown): Line => {
+      const copy = structuredClone(rec) as unknown as Record<string, unknown>
+      const keys = path.split('.')
+      const parent = keys.slice(0, -1).reduce((o, k) => o[k] as Record<string, unknown>, copy)
+      if (value === undefined) delete parent[keys[keys.length - 1]]
+      else parent[keys[keys.length - 1]] = value
+      return copy as unknown as Line
+    }
+    const session = call.sessionId
+    const written = [
+      call, // 1: kept, its tool call opens
+      changed(answer, 'message.usage', 'lots'), // 2
+      changed(answer, 'message', 'hello'), // 3
+      changed(answer, 'sessionId', 12345), // 4
+      changed(sideCall, 'message.content.0.id', 123), // 5
+      changed(answer, 'message.usage.output_tokens', 1.5), // 6
+      changed(answer, 'message.model', 42), // 7
+      // 8: the result of line 1's call, stamped a minute before the call.
+      changed(result, 'timestamp', new Date(Date.parse(call.timestamp) - 60_000).toISOString()),
+      // 9: a response with tokens but no model: counted, and listed as unpriced.
+      changed(answer, 'message.model'),
+    ]
+    const file = join(dir, `${session}.jsonl`)
+    writeFileSync(file, written.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    const r = await importOk(core, [file])
+    expect(r.skipped.map((s) => [s.line, s.reason])).toEqual([
+      [2, 'message.usage is not an object'],
+      [3, 'message is not an object'],
+      [4, 'sessionId is not a string'],
+      [5, 'message.content[0].id of a tool_use is not a string'],
+      [6, 'message.usage.output_tokens is not a whole non-negative number: 1.5'],
+      [7, 'message.model is not a string'],
+      [8, `tool_result for ${call.message.content[0].id} at ${written[7].timestamp} is before its call at ${call.timestamp}`],
+    ])
+    expect(r.skipped.every((s) => s.file === file)).toBe(true)
+    expect(r.runs.map((x) => x.id)).toEqual([`cc-${session}`])
+    const [run] = r.runs
+    // Lines 1 and 9 are the calls: their usage, counted from the file.
+    const usage = [call, answer].map((x) => x.message.usage)
+    expect(run).toMatchObject({
+      llmCalls: 2, toolCalls: 1, errors: 0, unpricedModels: ['(no model)'],
+      inputTokens: usage.reduce((n, u) => n + u.input_tokens, 0), outputTokens: usage.reduce((n, u) => n + u.output_tokens, 0),
+    })
+    const db = new Database(core.dbPath, { readonly: true })
+    const spans = db.prepare('SELECT id, kind, status, start_ms, end_ms FROM spans').all() as { id: string; kind: string; status: string; start_ms: number; end_ms: number | null }[]
+    db.close()
+    // No span ends before it starts; the call whose result came "before" it stays open.
+    expect(spans.filter((x) => x.end_ms !== null && x.end_ms < x.start_ms)).toEqual([])
+    expect(spans.find((x) => x.kind === 'tool')).toMatchObject({ status: 'unset', end_ms: null })
     core.close()
   })
 

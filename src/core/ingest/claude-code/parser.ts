@@ -1,6 +1,7 @@
 import { redactPath } from '../../privacy/redact'
 import { LineError, type ContentPart, type RecordSink, type SpanEnd, type SpanRecord } from '../records'
 import { linkSubagent, readToolResults, readToolUses, textOf } from './blocks'
+import { checkLine } from './check-line'
 import { int, isoMs, str } from './fields'
 
 /**
@@ -97,6 +98,7 @@ export class ClaudeCodeParser {
     if (typeof type !== 'string') throw new LineError('record has no "type"')
     if (IGNORED_TYPES.has(type)) return
     if (type !== 'user' && type !== 'assistant' && type !== 'system') return
+    checkLine(rec)
     this.record(rec, lineNo)
   }
 
@@ -115,6 +117,7 @@ export class ClaudeCodeParser {
       this.pendingSidechain.push({ json: rec, lineNo })
       return
     }
+    if (rec.type === 'user') this.checkResultTimes(rec, ts)
     const uuid = str(rec.uuid)
     if (uuid) this.remember(uuid, ts, agentId)
     this.ensureRun(runId, sessionId, rec)
@@ -153,7 +156,10 @@ export class ClaudeCodeParser {
       return
     }
     this.flushLlm()
-    const parentTs = this.parentTs(rec)
+    // The call started when the line it answers was written; a parent stamped later than the
+    // response (clock skew) gives no start, and the call is placed at its response.
+    const parentAt = this.parentTs(rec)
+    const parentTs = parentAt !== null && parentAt <= ts ? parentAt : null
     const cacheCreation = usage?.cache_creation as Record<string, unknown> | undefined
     this.openLlm = usage
       ? {
@@ -231,6 +237,23 @@ export class ClaudeCodeParser {
       if (subagent && results.length === 1) {
         linkSubagent(this.sink, runId, subagent, agentId, toolSpanId, r.reportedUsage)
         this.agentsSeen.add(`${runId}/${subagent}`)
+      }
+    }
+  }
+
+  /**
+   * A result stamped before its call would make a tool span of negative duration: the line is
+   * refused (before anything of it is used) and the call stays open-ended, as one whose result
+   * never came. Calls from an earlier import are not in memory and are not checked.
+   */
+  private checkResultTimes(rec: Record<string, unknown>, ts: number): void {
+    const content = (rec.message as Record<string, unknown> | undefined)?.content
+    if (!Array.isArray(content)) return
+    for (const b of content as Record<string, unknown>[]) {
+      if (b?.type !== 'tool_result') continue
+      const call = this.openToolSpans.get(b.tool_use_id as string)
+      if (call?.startMs != null && call.startMs > ts) {
+        throw new LineError(`tool_result for ${call.id.slice(5)} at ${new Date(ts).toISOString()} is before its call at ${new Date(call.startMs).toISOString()}`)
       }
     }
   }
