@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createCore } from '../../src/core'
@@ -60,6 +61,29 @@ describe('model prices', () => {
     const others = llm.slice(2).reduce((n, s) => n + s.cost_usd, 0)
     expect(run.data.costUsd).toBeCloseTo(1.25 + others, 12)
     check.close()
+    core.close()
+  })
+
+  it("value cache savings at the store's prices, the user's override included", async () => {
+    const core = createCore({ path: tempDb() })
+    const imported = await core.call('import.paths', { paths: [SIDECHAIN] })
+    if (!imported.ok) throw new Error(imported.error.message)
+    const set = await core.call('pricing.set', { match: 'claude-sonnet-4-5', input: 2, output: 10, cacheRead: 0.25 })
+    expect(set.ok).toBe(true)
+    const a = await core.call('analysis.run', { id: 'latest' })
+    if (!a.ok) throw new Error(a.error.message)
+    // Cache reads counted from the transcript's own usage lines (first line of each response).
+    const seen = new Set<string>()
+    let reads = 0
+    for (const line of readFileSync(SIDECHAIN, 'utf8').split('\n').filter(Boolean)) {
+      const r = JSON.parse(line) as { requestId?: string; message?: { id?: string; usage?: { cache_read_input_tokens?: number } } }
+      const key = `${r.message?.id}:${r.requestId}`
+      if (!r.message?.usage || seen.has(key)) continue
+      seen.add(key)
+      reads += r.message.usage.cache_read_input_tokens ?? 0
+    }
+    expect(reads).toBeGreaterThan(0)
+    expect(a.data.cache.savedUsd).toBeCloseTo((reads * (2 - 0.25)) / 1e6, 12)
     core.close()
   })
 })

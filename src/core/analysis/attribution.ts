@@ -1,5 +1,5 @@
 import type { AgentAttribution, CacheReport, ModelAttribution, ToolAttribution } from '../../shared/analysis-dto'
-import { findPrice, type Rates } from '../pricing/price'
+import { builtInPrices, findPrice, type PriceTable, type Rates } from '../pricing/price'
 import { type AgentRow, groupBy, latencyOf, type SpanRow, tokensOf } from './span-data'
 import { quantile, sum } from './stats'
 
@@ -96,8 +96,8 @@ export function attributeByModel(spans: SpanRow[]): ModelAttribution[] {
 }
 
 /** The rates costOf applies to a call: long-context rates once the prompt passes their threshold. */
-function ratesFor(s: SpanRow): Rates | null {
-  const price = findPrice(s.model)
+function ratesFor(s: SpanRow, prices: PriceTable): Rates | null {
+  const price = findPrice(s.model, prices)
   if (!price) return null
   const prompt = (s.inputTokens ?? 0) + (s.cacheCreationTokens ?? 0) + (s.cacheReadTokens ?? 0)
   return price.longContext && prompt > price.longContext.aboveInputTokens ? price.longContext : price
@@ -107,8 +107,9 @@ function ratesFor(s: SpanRow): Rates | null {
  * Hit ratio = cache_read / (input + cache_creation + cache_read) over LLM calls. Saved money is
  * Σ cache_read × (input rate − cache-read rate): what the same tokens would have cost uncached.
  * Cache writes cost more than input, but that premium is already in the run's cost, not a saving.
+ * `prices`: the store's (with the user's overrides), which priced the calls.
  */
-export function cacheReport(spans: SpanRow[]): CacheReport {
+export function cacheReport(spans: SpanRow[], prices: PriceTable = builtInPrices): CacheReport {
   let input = 0
   let creation = 0
   let read = 0
@@ -121,7 +122,7 @@ export function cacheReport(spans: SpanRow[]): CacheReport {
     const cr = s.cacheReadTokens ?? 0
     read += cr
     if (cr === 0) continue
-    const r = ratesFor(s)
+    const r = ratesFor(s, prices)
     if (r) saved += (cr * (r.input - r.cacheRead)) / 1_000_000
     else unpriced += cr
   }

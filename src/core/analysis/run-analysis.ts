@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { RunAnalysis, SpanAnomaly } from '../../shared/analysis-dto'
 import { resolveRunId } from '../queries/runs'
+import { pricesForDb } from '../pricing/effective'
 import { attributeByAgent, attributeByModel, attributeByTool, cacheReport } from './attribution'
 import { insightSteps } from './insights'
 import { groupBy, latencyOf, loadAgents, loadSpans, type SpanRow, tokensOf } from './span-data'
@@ -94,7 +95,7 @@ function* analyzeRunSteps(db: Database, runId: string, opts: AnalyzeRunOptions):
     totalCostUsd: byModel.reduce((t, m) => t + m.costUsd, 0),
     unpricedModels: byModel.filter((m) => m.unpricedCalls > 0).map((m) => m.model),
   }
-  const cache = cacheReport(spans)
+  const cache = cacheReport(spans, pricesForDb(db.name))
   const anomalies = latencyAnomalies(spans, opts)
   yield
   const structure = analyzeStructure(spans, agents.flatMap((a) => (a.parentSpanId ? [a.parentSpanId] : [])))
