@@ -14,15 +14,20 @@ export function usd(n: number): string {
   return `$${n.toFixed(2)}`
 }
 
+/**
+ * Rounded to the unit shown before it is split, so 119.6 s reads "2 m 0 s", never "1 m 60 s",
+ * and 59.96 s reads "1 m 0 s", never "60.0 s".
+ */
 export function duration(ms: number | null): string {
-  if (ms === null) return '—'
-  if (ms < 1000) return `${ms} ms`
-  const s = ms / 1000
-  if (s < 60) return `${s.toFixed(1)} s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m} m ${Math.round(s - m * 60)} s`
-  const h = Math.floor(m / 60)
-  return `${h} h ${m - h * 60} m`
+  if (ms === null || !Number.isFinite(ms)) return '—'
+  if (ms < 0) return `-${duration(-ms)}`
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`
+  const tenths = Math.round(ms / 100)
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`
+  const s = Math.round(ms / 1000)
+  if (s < 3600) return `${Math.floor(s / 60)} m ${s % 60} s`
+  const m = Math.round(ms / 60_000)
+  return `${Math.floor(m / 60)} h ${m % 60} m`
 }
 
 /** Exact integers with thousands separators, for KPI tiles where precision matters. */
