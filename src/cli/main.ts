@@ -40,8 +40,9 @@ try {
   await program.parseAsync(process.argv)
 } catch (e) {
   if (e instanceof CommanderError) {
-    // --help and --version end here too, with exit code 0.
-    process.exit(e.exitCode)
+    // --help and --version end here too, with exit code 0; everything else commander refuses
+    // (an unknown option, a missing argument) is a bad argument: exit code 2, as documented.
+    process.exit(e.exitCode === 0 ? 0 : 2)
   }
   const verbose = program.opts().verbose || process.argv.includes('--verbose')
   console.error(`swarmscope: ${(e as Error).message}`)

@@ -51,7 +51,13 @@ describe('swarmscope CLI', () => {
     expect(nothing.code).toBe(1)
     expect(nothing.stderr).toContain('skipped /no/such/file.jsonl: cannot read: no such file or folder')
     expect(nothing.stderr).not.toMatch(/\bat .*\.ts:\d+/)
-    expect(cli(['frobnicate']).code).not.toBe(0)
+    // Bad arguments exit 2, as documented: commander's refusals and our own checks alike.
+    for (const args of [['frobnicate'], ['import'], ['import', SIDECHAIN, '--bogus'], ['import', SIDECHAIN, '--tag', 'bad'], ['import', SIDECHAIN, '--tag', '=x'], ['import', SIDECHAIN, '--content', 'weird']]) {
+      const r = cli([...args, '--db', db])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).not.toMatch(/\bat .*\.ts:\d+/)
+    }
+    expect(cli(['--version']).code).toBe(0)
   })
 
   it('has --help with an example for each command', () => {
@@ -60,5 +66,7 @@ describe('swarmscope CLI', () => {
       expect(help.code).toBe(0)
       expect(help.stdout).toMatch(/Example/)
     }
+    // import names every format it reads, not only Claude Code's.
+    expect(cli(['import', '--help']).stdout.replace(/\s+/g, ' ')).toMatch(/Claude Code transcripts with subagents, claude-flow v2\/v3 metrics and databases, OTLP JSON, Swarmscope NDJSON/)
   })
 })

@@ -8,7 +8,7 @@ function parseTags(values: string[]): Record<string, string> {
   const tags: Record<string, string> = {}
   for (const v of values) {
     const i = v.indexOf('=')
-    if (i <= 0) throw new Error(`--tag expects key=value, got "${v}"`)
+    if (i <= 0) throw new CliError(`--tag expects key=value, got "${v}"`, 2)
     tags[v.slice(0, i)] = v.slice(i + 1)
   }
   return tags
@@ -40,13 +40,13 @@ function readRules(file: string | undefined): RedactionRuleSpec[] | undefined {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import run logs: Claude Code transcripts (files or folders); re-importing is safe and reads only what is new')
+    .description('import run logs (files or folders; each file is recognised by its content): Claude Code transcripts with subagents, claude-flow v2/v3 metrics and databases, OTLP JSON, Swarmscope NDJSON; re-importing is safe and reads only what is new')
     .argument('<paths...>', 'files or folders (folders are walked)')
     .option('--group <name>', 'put the imported runs in a group, e.g. topology=mesh')
     .option('--tag <key=value>', 'tag the imported runs (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--content <policy>', 'text to keep: none (sizes and metadata only), redacted (secrets and home paths replaced) or full; default: the privacy.contentPolicy setting, which defaults to none')
     .option('--redact-rules <file.json>', 'extra redaction rules: [{"id","pattern","flags"?,"replacement"?}]')
-    .addHelpText('after', '\nExample:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json')
+    .addHelpText('after', '\nWith the global --json it prints {"runs": [...], "skipped": [{"file", "line", "reason"}]}.\n\nExamples:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json\n  swarmscope import ./my-swarm/.claude-flow ./my-swarm/.swarm/memory.db traces.json')
     .action(async (paths: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {
       const content = parseContent(cmdOpts.content)
       const redactRules = readRules(cmdOpts.redactRules)

@@ -98,7 +98,7 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     }
     if (!format) {
       if (deferUnknown) return { kind: 'deferred' }
-      const reason = size === 0 ? 'empty file' : head.includes(0) ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript)'
+      const reason = size === 0 ? 'empty file' : head.includes(0) ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
       return { kind: 'unknown', reason }
     }
     // Grown with the same beginning: read on from where the last import stopped.
