@@ -94,6 +94,12 @@ describe('Claude Code transcripts', () => {
     const pick = (r: (typeof reference.runs)[number]) => [r.llmCalls, r.toolCalls, r.agents, r.inputTokens, r.outputTokens, r.cacheCreationTokens, r.cacheReadTokens, r.durationMs]
     expect(grown.skipped).toEqual([])
     expect(pick(grown.runs[0])).toEqual(pick(reference.runs[0]))
+    // Grown again by a bad line only: refused with its line, and the answer still names the
+    // file's run, unchanged (it said "no runs" and the CLI exited 1).
+    appendFileSync(growing, 'garbage\n')
+    const bad = await importOk(core, [growing])
+    expect(bad.skipped).toEqual([{ file: growing, line: lines.length + 1, reason: expect.stringContaining('not valid JSON') }])
+    expect(bad.runs.map(pick)).toEqual([pick(reference.runs[0])])
     core.close()
     full.close()
   })
@@ -184,6 +190,27 @@ describe('Claude Code transcripts', () => {
     // No span ends before it starts; the call whose result came "before" it stays open.
     expect(spans.filter((x) => x.end_ms !== null && x.end_ms < x.start_ms)).toEqual([])
     expect(spans.find((x) => x.kind === 'tool')).toMatchObject({ status: 'unset', end_ms: null })
+    core.close()
+  })
+
+  it('lists the empty, binary and unknown .jsonl/.ndjson files of a walked folder, and passes over its other files', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'logs'))
+    copyFileSync(SIDECHAIN, join(dir, 'session.jsonl'))
+    writeFileSync(join(dir, 'logs', 'blob.jsonl'), Buffer.from([0, 1, 2, 3, 0, 255]))
+    writeFileSync(join(dir, 'logs', 'empty.ndjson'), '')
+    writeFileSync(join(dir, 'logs', 'other.jsonl'), '{"hello": "world"}\n')
+    // A project folder's own files: not run logs, not reported.
+    writeFileSync(join(dir, 'package.json'), '{"name": "x"}')
+    writeFileSync(join(dir, 'notes.txt'), 'hi')
+    const core = createCore({ path: tempDb() })
+    const r = await importOk(core, [dir])
+    expect(r.runs).toHaveLength(1)
+    expect([...r.skipped].sort((a, b) => a.file.localeCompare(b.file))).toEqual([
+      { file: join(dir, 'logs', 'blob.jsonl'), line: null, reason: 'binary file of an unknown format' },
+      { file: join(dir, 'logs', 'empty.ndjson'), line: null, reason: 'empty file' },
+      { file: join(dir, 'logs', 'other.jsonl'), line: null, reason: expect.stringMatching(/^unknown format/) },
+    ])
     core.close()
   })
 

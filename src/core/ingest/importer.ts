@@ -38,6 +38,14 @@ export interface ImportOutcome {
   files: number
 }
 
+/**
+ * Files found in a folder that no format reads are passed over without a word (a project folder
+ * holds source code, package.json and the like) unless their name says they are a run log:
+ * an empty, binary or unknown `.jsonl`/`.ndjson` is listed as skipped. A file named on the
+ * command line is always listed.
+ */
+const LOG_FILE = /\.(jsonl|ndjson)$/i
+
 /** Above this many files, what the store knows about files is read in one query rather than one per file. */
 const BULK_LOOKUP_FROM = 256
 
@@ -167,9 +175,12 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
         putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy)
         const fed = startFile()
         for (const runId of fed) putFileRun.run(job.path, runId)
+        // A grown file whose new lines were all refused fed nothing this time: its runs are
+        // still the file's, and the answer names them as it does for an unchanged file.
+        if (fed.size === 0 && job.prev) for (const runId of known.runs(job.path)) unchangedRuns.add(runId)
         summaries.fileWritten(job.path, fed)
         filesDone++
-      } else if (job.explicit) skipped.push({ file: job.path, line: null, reason: (outcome as { reason: string }).reason })
+      } else if (job.explicit || LOG_FILE.test(job.path)) skipped.push({ file: job.path, line: null, reason: (outcome as { reason: string }).reason })
       bytesBefore += job.size
       if (outcome.kind === 'read') report(job.path, 0, outcome.lines)
     }
