@@ -42,7 +42,7 @@ export interface FileJob {
 export type FileOutcome =
   | { kind: 'read'; format: string; endOffset: number; lines: number; resume: string; headHash: string }
   /** No format recognised it; `reason` says why when the file was named explicitly. */
-  | { kind: 'unknown'; reason: string }
+  | { kind: 'unknown'; reason: string; why: 'empty' | 'binary' | 'unrecognised' }
   /** Not one of the formats this reader was given (the parse worker's are a subset): read it in the importer's thread. */
   | { kind: 'deferred' }
 
@@ -98,8 +98,9 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     }
     if (!format) {
       if (deferUnknown) return { kind: 'deferred' }
-      const reason = size === 0 ? 'empty file' : head.includes(0) ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
-      return { kind: 'unknown', reason }
+      const why = size === 0 ? 'empty' : head.includes(0) ? 'binary' : 'unrecognised'
+      const reason = why === 'empty' ? 'empty file' : why === 'binary' ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
+      return { kind: 'unknown', reason, why }
     }
     // Grown with the same beginning: read on from where the last import stopped.
     const sameHead = prev && prev.format === format.format && size >= prev.size && hashHead(head, prev.size) === prev.head_hash

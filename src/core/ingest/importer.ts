@@ -40,9 +40,9 @@ export interface ImportOutcome {
 
 /**
  * Files found in a folder that no format reads are passed over without a word (a project folder
- * holds source code, package.json and the like) unless their name says they are a run log:
- * an empty, binary or unknown `.jsonl`/`.ndjson` is listed as skipped. A file named on the
- * command line is always listed.
+ * holds source code, package.json, and JSON lines of other tools, such as claude-flow's recorded
+ * MCP exchanges), except a `.jsonl`/`.ndjson` that is empty or binary: a run log that lost its
+ * content. A file named on the command line is always listed.
  */
 const LOG_FILE = /\.(jsonl|ndjson)$/i
 
@@ -180,7 +180,9 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
         if (fed.size === 0 && job.prev) for (const runId of known.runs(job.path)) unchangedRuns.add(runId)
         summaries.fileWritten(job.path, fed)
         filesDone++
-      } else if (job.explicit || LOG_FILE.test(job.path)) skipped.push({ file: job.path, line: null, reason: (outcome as { reason: string }).reason })
+      } else if (outcome.kind === 'unknown' && (job.explicit || (LOG_FILE.test(job.path) && outcome.why !== 'unrecognised'))) {
+        skipped.push({ file: job.path, line: null, reason: outcome.reason })
+      }
       bytesBefore += job.size
       if (outcome.kind === 'read') report(job.path, 0, outcome.lines)
     }
