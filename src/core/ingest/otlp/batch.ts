@@ -1,4 +1,5 @@
 import type { AgentRecord, EventRecord, MetricRecord, RecordSink, RunRecord, SpanRecord } from '../records'
+import { FieldError, list, objectAt, type JsonPath } from './fields'
 import { str } from './values'
 
 /** What one OTLP request maps to. Plain data: a file importer and a live receiver both write it. */
@@ -8,8 +9,10 @@ export interface OtlpBatch {
   spans: SpanRecord[]
   events: EventRecord[]
   metrics: MetricRecord[]
-  /** Items left out (bad ids, no time…), one reason each; the rest of the request still maps. */
+  /** Items left out (bad ids, wrong types, impossible times…), one reason each; the rest of the request still maps. */
   problems: string[]
+  /** Where in the request each problem is (same index): the file importer turns it into a line. */
+  problemPaths: JsonPath[]
 }
 
 export const OTLP_FORMAT = 'otlp-json'
@@ -20,7 +23,7 @@ export const OTLP_FORMAT = 'otlp-json'
  * service.name + service.instance.id of the resource.
  */
 export class BatchBuilder {
-  readonly batch: OtlpBatch = { runs: [], agents: [], spans: [], events: [], metrics: [], problems: [] }
+  readonly batch: OtlpBatch = { runs: [], agents: [], spans: [], events: [], metrics: [], problems: [], problemPaths: [] }
   private readonly runs = new Map<string, RunRecord>()
   private readonly agents = new Map<string, AgentRecord>()
 
@@ -53,8 +56,34 @@ export class BatchBuilder {
     for (const k of ['name', 'type', 'parentAgentId', 'parentSpanId', 'attrs'] as const) if (seen[k] == null && a[k] != null) Object.assign(seen, { [k]: a[k] })
   }
 
-  problem(reason: string): void {
+  problem(path: JsonPath, reason: string): void {
     this.batch.problems.push(reason)
+    this.batch.problemPaths.push(path)
+  }
+
+  /**
+   * Maps each item of the lists `o[keys…]`. Every list is type-checked before the first item
+   * maps, so a bad sibling list cannot leave its parent half written. An item with a bad field
+   * (FieldError) is left out whole and listed once, named by `subject`; the others still map.
+   * `fn` must therefore check an item's fields before it writes anything of it.
+   */
+  each(
+    o: Record<string, unknown>, keys: string[], at: JsonPath, subject: (item: unknown, i: number) => string | null,
+    fn: (item: Record<string, unknown>, at: JsonPath, i: number) => void,
+  ): void {
+    const lists = keys.map((k) => list(o, k, at))
+    lists.forEach((items, l) => {
+      for (let i = 0; i < items.length; i++) {
+        const here = [...at, keys[l], i]
+        try {
+          fn(objectAt(items[i], here), here, i)
+        } catch (e) {
+          if (!(e instanceof FieldError)) throw e
+          const who = subject(items[i], i)
+          this.problem(e.path, who ? `${who}: ${e.message}` : e.message)
+        }
+      }
+    })
   }
 }
 

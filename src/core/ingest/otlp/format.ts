@@ -1,8 +1,11 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
-import type { FileImportContext, FormatImporter, SniffInput } from '../formats'
+import type { FileImportContext, FileImportResult, FormatImporter, SniffInput } from '../formats'
+import { jsonFailure } from '../json-error'
 import { readLines } from '../lines'
 import { LineError } from '../records'
-import { OTLP_FORMAT, writeBatch } from './batch'
+import { OTLP_FORMAT, writeBatch, type OtlpBatch } from './batch'
+import { FieldError, pathText, type JsonPath } from './fields'
+import { linesOf } from './locate'
 import { mapOtlpRequest } from './map'
 
 const OTLP_KEY = /"resource(Spans|Metrics|Logs)"\s*:/
@@ -31,14 +34,59 @@ function isJson(text: string): boolean {
   }
 }
 
+/** The mapper's reason and, for an item inside the request, where: a line can hold hundreds of spans. */
+const located = (reason: string, path: JsonPath) => (path.length > 1 ? `${reason} (at ${pathText(path)})` : reason)
+
+type LinesOf = (paths: JsonPath[]) => (number | null)[]
+
 function reporter(ctx: FileImportContext) {
   let reported = 0
-  return (line: number | null, problems: string[]) => {
-    for (const p of problems) {
-      if (reported++ < MAX_PROBLEMS) ctx.skip(line, p)
-      else if (reported === MAX_PROBLEMS + 1) ctx.skip(line, 'more items skipped; only the first 50 problems are listed')
-    }
+  /** `lines` is asked only for the problems listed, so a whole file is searched only for those. */
+  return (batch: OtlpBatch, lines: LinesOf, here: number | null) => {
+    const { problems, problemPaths } = batch
+    const shown = Math.max(0, Math.min(problems.length, MAX_PROBLEMS - reported))
+    const at = shown > 0 ? lines(problemPaths.slice(0, shown)) : []
+    for (let k = 0; k < shown; k++) ctx.skip(at[k], located(problems[k], problemPaths[k]))
+    if (reported <= MAX_PROBLEMS && reported + problems.length > MAX_PROBLEMS) ctx.skip(here, `more items skipped; only the first ${MAX_PROBLEMS} problems are listed`)
+    reported += problems.length
   }
+}
+
+/** Maps and writes one request; a request that is wrong as a whole is one skipped entry. */
+function importRequest(ctx: FileImportContext, req: unknown, report: ReturnType<typeof reporter>, lines: LinesOf, here: number | null): void {
+  try {
+    const batch = mapOtlpRequest(req)
+    writeBatch(ctx.sink, batch)
+    report(batch, lines, here)
+  } catch (e) {
+    if (!(e instanceof LineError)) throw e
+    if (e instanceof FieldError) ctx.skip(lines([e.path])[0], located(e.message, e.path))
+    else ctx.skip(here, e.message)
+  }
+}
+
+/** A line after the first that is a whole request: the file is one request per line with a cut-off first line. */
+function laterLineIsRequest(text: string): boolean {
+  return text.split('\n', 12).slice(1).some((l) => OTLP_KEY.test(l) && isJson(l))
+}
+
+/**
+ * A whole (usually pretty-printed) request. Problems are given the line of their field, found
+ * in the text only after a failure; null when the file turns out to be one request per line.
+ */
+function importWhole(ctx: FileImportContext, report: ReturnType<typeof reporter>): FileImportResult | null {
+  const text = readFileSync(ctx.path, 'utf8')
+  let req: unknown
+  try {
+    req = JSON.parse(text)
+  } catch (e) {
+    if (laterLineIsRequest(text)) return null
+    const failure = jsonFailure(text, e)
+    ctx.skip(failure.line, failure.reason)
+    return { endOffset: ctx.size, lines: 0 }
+  }
+  importRequest(ctx, req, report, (paths) => linesOf(text, paths), null)
+  return { endOffset: ctx.size, lines: 0 }
 }
 
 /**
@@ -58,43 +106,21 @@ export const otlpJsonFormat: FormatImporter = {
     const report = reporter(ctx)
     const line1 = firstLine(ctx.path)
     if (line1.trim() === '' || !isJson(line1)) {
-      // A whole (usually pretty-printed) request.
-      let req: unknown
-      try {
-        req = JSON.parse(readFileSync(ctx.path, 'utf8'))
-      } catch (e) {
-        ctx.skip(null, `not valid JSON (${(e as Error).message})`)
-        return { endOffset: ctx.size, lines: 0 }
-      }
-      try {
-        const batch = mapOtlpRequest(req)
-        writeBatch(ctx.sink, batch)
-        report(null, batch.problems)
-      } catch (e) {
-        if (!(e instanceof LineError)) throw e
-        ctx.skip(null, e.message)
-      }
-      return { endOffset: ctx.size, lines: 0 }
+      const whole = importWhole(ctx, report)
+      if (whole) return whole
     }
     const res = await readLines(
       ctx.path,
       ctx.size,
       (text, lineNo) => {
         if (text.trim() === '') return
+        let req: unknown
         try {
-          let req: unknown
-          try {
-            req = JSON.parse(text)
-          } catch (e) {
-            throw new LineError(`not valid JSON (${(e as Error).message})`)
-          }
-          const batch = mapOtlpRequest(req)
-          writeBatch(ctx.sink, batch)
-          report(lineNo, batch.problems)
+          req = JSON.parse(text)
         } catch (e) {
-          if (e instanceof LineError) ctx.skip(lineNo, e.message)
-          else throw e
+          return ctx.skip(lineNo, jsonFailure(text, e).reason)
         }
+        importRequest(ctx, req, report, (paths) => paths.map(() => lineNo), lineNo)
       },
       isJson,
       { signal: ctx.signal, onProgress: ctx.progress },

@@ -1,34 +1,63 @@
-// OTLP/JSON encoding rules (opentelemetry-proto, "JSON Protobuf Encoding"): int64 values are
-// strings, trace and span ids are hex, attribute values are tagged AnyValue objects. Every
-// reader here returns null for anything malformed instead of throwing: a request from the
-// wire must map what it can.
+// Attributes: KeyValue lists of tagged AnyValue objects, checked as the OTLP/JSON encoding types
+// them (a FieldError names the attribute's place otherwise). What the semantic conventions put
+// in them (token counts, costs, durations) is read leniently, since producers differ (Claude
+// Code sends its numbers as strings), but a value that is no usable number is refused.
+import { FieldError, absent, double, got, int64, isObj, list, objectAt, optObj, optStr, type JsonPath } from './fields'
 
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export { isObj } from './fields'
 export const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
-export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 
 const MAX_DEPTH = 8
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
 
-/** An AnyValue as plain JSON. int64 beyond 2^53 loses precision, as it would in any JS consumer. */
-export function anyValue(v: unknown, depth = 0): unknown {
-  if (!isObj(v) || depth > MAX_DEPTH) return null
-  if ('stringValue' in v) return typeof v.stringValue === 'string' ? v.stringValue : null
-  if ('boolValue' in v) return typeof v.boolValue === 'boolean' ? v.boolValue : null
-  if ('intValue' in v) return numberOf(v.intValue)
-  if ('doubleValue' in v) return numberOf(v.doubleValue)
-  if ('bytesValue' in v) return typeof v.bytesValue === 'string' ? v.bytesValue : null
-  if ('arrayValue' in v) return isObj(v.arrayValue) ? arr(v.arrayValue.values).map((x) => anyValue(x, depth + 1)) : null
-  if ('kvlistValue' in v) return isObj(v.kvlistValue) ? attrsOf(v.kvlistValue.values, depth + 1) : null
-  return null
+function wrongTag(at: JsonPath, tag: string, what: string, v: unknown): never {
+  throw new FieldError([...at, tag], `${tag} must be ${what}${got(v)}`)
 }
 
-/** A KeyValue list as an object; entries without a string key are dropped. */
-export function attrsOf(list: unknown, depth = 0): Record<string, unknown> {
+/** An AnyValue as plain JSON; nesting deeper than 8 is kept as null. */
+export function anyValue(v: unknown, at: JsonPath, depth = 0): unknown {
+  if (absent(v)) return null
+  const any = objectAt(v, at, 'an AnyValue object')
+  if (depth > MAX_DEPTH) return null
+  const { stringValue: s, boolValue: b, bytesValue: bytes } = any
+  if (!absent(s)) return typeof s === 'string' ? s : wrongTag(at, 'stringValue', 'a string', s)
+  if (!absent(b)) return typeof b === 'boolean' ? b : wrongTag(at, 'boolValue', 'true or false', b)
+  if (!absent(any.intValue)) return int64(any, 'intValue', at)
+  // Stored as JSON, which has no NaN or Infinity: such a double is kept as null.
+  if (!absent(any.doubleValue)) return ((d) => (Number.isFinite(d) ? d : null))(double(any, 'doubleValue', at)!)
+  if (!absent(bytes)) return typeof bytes === 'string' && BASE64.test(bytes) ? bytes : wrongTag(at, 'bytesValue', 'base64 text', bytes)
+  if (!absent(any.arrayValue)) {
+    const where = [...at, 'arrayValue']
+    return list(objectAt(any.arrayValue, where), 'values', where).map((x, i) => anyValue(x, [...where, 'values', i], depth + 1))
+  }
+  if (!absent(any.kvlistValue)) return attrsOf(objectAt(any.kvlistValue, [...at, 'kvlistValue']), [...at, 'kvlistValue'], 'values', depth + 1)
+  return null // proto3: an AnyValue with nothing set is an empty value
+}
+
+/** The KeyValue list `o[key]` as an object; a later entry with the same key wins. */
+export function attrsOf(o: Record<string, unknown>, at: JsonPath, key = 'attributes', depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const kv of arr(list)) {
-    if (isObj(kv) && typeof kv.key === 'string' && kv.key !== '__proto__') out[kv.key] = anyValue(kv.value, depth)
+  const kvs = list(o, key, at)
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i]
+    if (!isObj(kv) || typeof kv.key !== 'string') throw new FieldError([...at, key, i], `${key}[${i}] must be an object with a string "key"${got(kv)}`)
+    if (kv.key === '__proto__') continue
+    // Most values are plain strings: read them (as anyValue would) without building a path.
+    const v = kv.value
+    out[kv.key] = isObj(v) && typeof v.stringValue === 'string' ? v.stringValue : anyValue(v, [...at, key, i, 'value'], depth)
   }
   return out
+}
+
+/** The resource's attributes (they pick the run): a bad one leaves out everything under it. */
+export function resourceOf(o: Record<string, unknown>, at: JsonPath): Record<string, unknown> {
+  const r = optObj(o, 'resource', at)
+  return r ? attrsOf(r, [...at, 'resource']) : {}
+}
+
+export function scopeNameOf(o: Record<string, unknown>, at: JsonPath): string | null {
+  const scope = optObj(o, 'scope', at)
+  return scope ? optStr(scope, 'name', [...at, 'scope']) : null
 }
 
 /** A number from a JSON number or a decimal string (int64 and Claude Code's stringly attributes). */
@@ -41,23 +70,34 @@ export function numberOf(v: unknown): number | null {
   return null
 }
 
-/** A token count: a non-negative integer or nothing. */
-export function countOf(v: unknown): number | null {
-  const n = numberOf(v)
-  return n !== null && n >= 0 ? Math.round(n) : null
-}
+const TAGS = ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'bytesValue', 'arrayValue', 'kvlistValue']
 
-/** fixed64 nanoseconds since the epoch → ms. 0 means "not set" in OTLP. */
-export function nanosToMs(v: unknown): number | null {
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
-    const ms = Number(BigInt(v) / 1_000_000n)
-    return ms > 0 && ms < 1e14 ? ms : null
+/** The place of attribute `key`'s value in the item (the last entry with it, as attrsOf keeps), down to its tag, for the reason. */
+function attrPath(o: Record<string, unknown>, key: string, at: JsonPath): JsonPath {
+  const kvs = Array.isArray(o.attributes) ? (o.attributes as unknown[]) : []
+  for (let i = kvs.length - 1; i >= 0; i--) {
+    const kv = kvs[i]
+    if (!isObj(kv) || kv.key !== key) continue
+    const tag = isObj(kv.value) ? TAGS.find((t) => !absent((kv.value as Record<string, unknown>)[t])) : undefined
+    return tag ? [...at, 'attributes', i, 'value', tag] : [...at, 'attributes', i, 'value']
   }
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v / 1e6 < 1e14) return Math.floor(v / 1e6)
-  return null
+  return [...at, 'attributes']
 }
 
-/** A hex trace/span id of `bytes` bytes, lower-cased; all-zero ids are invalid per the spec. */
+/**
+ * A non-negative number attribute (a count when `integer`): null when absent; refused when it
+ * is anything else. A token count of "many" silently read as 0 would be an invented figure.
+ */
+export function amountAttr(o: Record<string, unknown>, attrs: Record<string, unknown>, key: string, at: JsonPath, integer = false): number | null {
+  const v = attrs[key]
+  if (absent(v)) return null
+  const n = numberOf(v)
+  if (n !== null && n >= 0 && (!integer || Number.isInteger(n))) return n
+  throw new FieldError(attrPath(o, key, at), `attribute ${key} must be ${integer ? 'a token count (a non-negative integer)' : 'a non-negative number'}${got(v)}`)
+}
+export const countAttr = (o: Record<string, unknown>, attrs: Record<string, unknown>, key: string, at: JsonPath) => amountAttr(o, attrs, key, at, true)
+
+/** A hex id of `bytes` bytes, or null: only for naming an item in a reason. */
 export function hexId(v: unknown, bytes: number): string | null {
   if (typeof v !== 'string' || v.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(v) || /^0+$/.test(v)) return null
   return v.toLowerCase()
