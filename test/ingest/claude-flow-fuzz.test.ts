@@ -6,7 +6,8 @@ import { importHiveDb } from '../../src/core/ingest/claude-flow/hive-db'
 import { importMemoryDb } from '../../src/core/ingest/claude-flow/memory-db'
 import { metricsSeries, metricsSnapshot, v2AgentMetrics, v2TaskMetrics } from '../../src/core/ingest/claude-flow/metrics-json'
 import { decodeValue, toMs, type JsonHandler } from '../../src/core/ingest/claude-flow/project'
-import { agentStore, daemonState, dotSwarmState, hiveState, routingOutcomes, swarmState, taskStore } from '../../src/core/ingest/claude-flow/v3-json'
+import { hiveState, routingOutcomes } from '../../src/core/ingest/claude-flow/v3-hive'
+import { agentStore, daemonState, dotSwarmState, swarmState, taskStore } from '../../src/core/ingest/claude-flow/v3-json'
 import { LineError } from '../../src/core/ingest/records'
 import { FIXTURES, checkingSink } from './ingest-helpers'
 
@@ -24,17 +25,30 @@ describe('claude-flow parsers under fuzzing', () => {
     ['daemon-state', daemonState], ['swarm-state', swarmState], ['state', dotSwarmState], ['agents', agentStore], ['tasks', taskStore],
     ['hive-mind-state', hiveState], ['routing-outcomes', routingOutcomes],
   ]
+  /** Runs a handler on a value: only LineError may escape, no span may end before it starts, every skip says why. */
   const run = (handler: JsonHandler, stem: string, value: unknown) => {
-    const { sink } = checkingSink()
+    const { sink, records } = checkingSink()
+    const span = sink.span.bind(sink)
+    sink.span = (s) => {
+      if (s.startMs != null && s.endMs != null && s.endMs < s.startMs) throw new Error(`span ${s.id} ends before it starts`)
+      span(s)
+    }
+    let skips = 0
+    const skip = (reason: string) => {
+      if (typeof reason !== 'string' || reason.length < 10) throw new Error(`skip without a reason: ${String(reason)}`)
+      skips++
+    }
     try {
-      handler({ sink, runId: 'cf-test', stem, fileMs: 1_700_000_000_000, skip: () => {} }, value)
+      handler({ sink, runId: 'cf-test', stem, fileMs: 1_700_000_000_000, skip }, value)
     } catch (e) {
       if (!(e instanceof LineError)) throw e
+      skips++
     }
+    return { records, skips }
   }
 
   it.each(handlers)('%s: arbitrary JSON never crashes with anything but LineError', (stem, handler) => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => run(handler, stem, v)), { numRuns: 1000 })
+    fc.assert(fc.property(fc.jsonValue(), (v) => void run(handler, stem, v)), { numRuns: 1000 })
   })
 
   it('mutated real files never crash the v3 handlers', () => {
@@ -53,11 +67,29 @@ describe('claude-flow parsers under fuzzing', () => {
         const all = paths(original)
         const path = all[pick % all.length]
         const doc = structuredClone(original)
-        if (path.length === 0) return run(handler, stem, replacement)
+        if (path.length === 0) return void run(handler, stem, replacement)
         let target = doc
         for (const k of path.slice(0, -1)) target = target[k]
         target[path[path.length - 1]] = replacement
         run(handler, stem, doc)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('every task-metrics entry and routing outcome becomes one record or one skip, never none or both', () => {
+    // Each field is of its right type half of the time, else anything JSON.
+    const field = <T>(good: fc.Arbitrary<T>) => fc.oneof(good, fc.jsonValue(), fc.constant(undefined))
+    const time = fc.oneof(fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), fc.constant('2026-11-24T00:16:06.806Z'))
+    const task = fc.record({ id: field(fc.string({ minLength: 1 })), success: field(fc.boolean()), duration: field(fc.double({ min: -10, max: 1e6, noNaN: true })), timestamp: field(time), type: field(fc.string()) })
+    const outcome = fc.record({ agent: field(fc.string()), success: field(fc.boolean()), quality: field(fc.double({ min: 0, max: 1, noNaN: true })), timestamp: field(time), task: field(fc.string()) })
+    fc.assert(
+      fc.property(fc.array(fc.oneof(task, fc.jsonValue()), { maxLength: 8 }), fc.array(outcome, { maxLength: 8 }), (tasks, outcomes) => {
+        const t = run(v2TaskMetrics, 'task-metrics', JSON.parse(JSON.stringify(tasks)))
+        // Task ids may repeat: a span written twice is still one entry read.
+        expect(t.records.spans + t.skips).toBe(tasks.length)
+        const o = run(routingOutcomes, 'routing-outcomes', JSON.parse(JSON.stringify({ outcomes })))
+        expect(o.records.events + o.skips).toBe(outcomes.length)
       }),
       { numRuns: 1000 },
     )

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createCore } from '../../src/core'
-import { linesOf } from '../../src/core/ingest/otlp/locate'
+import { linesOf } from '../../src/core/ingest/json-locate'
 import { tempDir } from '../helpers/temp'
 import { FIXTURES, LOCAL_FIXTURES, importOk, query, tableCounts } from './ingest-helpers'
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { basename, resolve, sep } from 'node:path'
 import { gunzipSync, inflateSync } from 'node:zlib'
 import type { RecordSink } from '../records'
+import type { Path } from './checks'
 
 /** The folders claude-flow writes into a project; the folder holding them is the project root. */
 export const LAYOUT_DIRS = new Set(['.claude-flow', '.swarm', '.hive-mind'])
@@ -72,15 +73,6 @@ export function toMs(v: unknown): number | null {
   return Number.isNaN(ms) ? null : ms
 }
 
-/** First usable time among `keys` of `o`. */
-export function firstTime(o: Record<string, unknown>, keys: string[]): number | null {
-  for (const k of keys) {
-    const t = toMs(o[k])
-    if (t !== null) return t
-  }
-  return null
-}
-
 const COMPRESSED = '__compressed__'
 
 /**
@@ -109,7 +101,6 @@ export function decodeValue(v: unknown): unknown {
 }
 
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-export const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
 // Keys that hold times, process ids or versions: numbers, but not measurements.
@@ -160,7 +151,7 @@ export interface JsonCtx {
   stem: string
   /** The file's mtime: the time of last resort for a snapshot that carries none. */
   fileMs: number
-  /** Reports one bad item of the file; the rest still imports. */
-  skip(reason: string): void
+  /** Reports one bad entry of the file (`at`: where its bad values are; the first in the file gives the line); the rest still imports. */
+  skip(reason: string, at?: Path[]): void
 }
 export type JsonHandler = (ctx: JsonCtx, json: unknown) => void

@@ -77,7 +77,8 @@ function importDb(ctx: FileImportContext, dbPath: string, project: Project): voi
   try {
     withSnapshot(dbPath, (db) => {
       const tables = tablesOf(db)
-      const report = (reason: string) => ctx.skip(null, reason)
+      // Rows have no line: the reason names the database, the table and the row's id instead.
+      const report = (reason: string) => ctx.skip(null, `${basename(dbPath)} ${reason}`)
       const sink = projectSink(ctx.sink, project)
       if (tables.has('swarms') && tables.has('agents')) {
         importHiveDb(db, tables, sink, project.runId, report)

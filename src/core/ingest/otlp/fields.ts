@@ -4,15 +4,10 @@
 // absent field, or `null` (proto3 JSON's "default value"), reads as not set.
 import { LineError } from '../records'
 
-/** Where a value is in a request: field names and array indices. */
-export type JsonPath = readonly (string | number)[]
+import { pathText, type JsonPath } from '../json-locate'
 
-/** `resourceSpans[0].scopeSpans[1].spans[3].endTimeUnixNano`: what a user can follow in the file. */
-export function pathText(path: JsonPath): string {
-  let out = ''
-  for (const k of path) out += typeof k === 'number' ? `[${k}]` : out === '' ? k : `.${k}`
-  return out
-}
+export { pathText, type JsonPath } from '../json-locate'
+
 
 /** A field with the wrong type or an impossible value. A LineError: a request that is wrong as a whole is refused as one. */
 export class FieldError extends LineError {

@@ -5,7 +5,7 @@ import { readLines } from '../lines'
 import { LineError } from '../records'
 import { OTLP_FORMAT, writeBatch, type OtlpBatch } from './batch'
 import { FieldError, pathText, type JsonPath } from './fields'
-import { linesOf } from './locate'
+import { linesOf } from '../json-locate'
 import { mapOtlpRequest } from './map'
 
 const OTLP_KEY = /"resource(Spans|Metrics|Logs)"\s*:/

@@ -1,5 +1,16 @@
-import { lineAt } from '../json-error'
-import type { JsonPath } from './fields'
+import { lineAt } from './json-error'
+
+// The line of a value inside a whole (pretty-printed) JSON file, for the readers that parse a
+// file at once (OTLP requests, claude-flow's JSON): parsed values carry no positions, so after
+// something was skipped (never on the good path) the text is walked once more.
+
+/** Where a value is in a document: field names and array indices. */
+export type JsonPath = readonly (string | number)[]
+
+/** `tasks[3].duration`, `workers.map.runCount`: what a user can follow in the file; keys that would read ambiguously are quoted. */
+export function pathText(at: JsonPath): string {
+  return at.map((k, i) => (typeof k === 'number' ? `[${k}]` : /^[\w$-]+$/.test(k) ? `${i ? '.' : ''}${k}` : `[${JSON.stringify(k)}]`)).join('')
+}
 
 /** A path as its JSON text: unambiguous even for keys holding dots or brackets. */
 const keyOf = (path: JsonPath) => JSON.stringify(path)
