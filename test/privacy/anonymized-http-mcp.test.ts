@@ -94,6 +94,8 @@ describe('/mcp on the local host, anonymized', () => {
           reject(new Error(`serve exited ${code}: ${log}`))
         })
       })
+      // serve prints its address and then this line: the two can arrive in separate chunks.
+      for (let waited = 0; !log.includes('MCP at /mcp') && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50))
       expect(log).toContain('MCP at /mcp answers under pseudonyms')
       const a = await connect(port)
       const runs = (await a.tool('list_runs')).runs as { id: string; costUsd: number }[]
