@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto'
 import { closeSync, openSync, readSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ContentPolicy, RecordSink } from './records'
 import type { FormatImporter } from './formats'
+import { HASHED_HEAD, hashHead, hashTail } from './continuity'
 import { WHOLE_FILE_BELOW } from './lines'
 
 // Reading one input file into records, apart from the database: the same code runs in the
 // importer's thread or in the parse worker (parse-worker.ts), which hands the records back.
 
 const HEAD_BYTES = 64 * 1024
-const HASHED_HEAD = 4096
 /**
  * A new file up to this size is read whole at once, its head being its first bytes: reading the
  * head and then the whole file read a typical 100 KB transcript's first 64 KB twice. Larger
@@ -24,6 +23,7 @@ export interface PrevFile {
   lines: number
   resume: string
   head_hash: string
+  tail_hash: string | null
   mtime_ms: number
   format: string
   content_policy: ContentPolicy
@@ -37,10 +37,12 @@ export interface FileJob {
   prev: PrevFile | null
   /** Read from the beginning even if the file has only grown: more text is asked for than it was read with. */
   rereadAll: boolean
+  /** The file's first bytes, when the importer read them to check that the file only grew (continuity.ts). */
+  head?: Buffer
 }
 
 export type FileOutcome =
-  | { kind: 'read'; format: string; endOffset: number; lines: number; resume: string; headHash: string }
+  | { kind: 'read'; format: string; endOffset: number; lines: number; resume: string; headHash: string; tailHash: string | null }
   /** No format recognised it; `reason` says why when the file was named explicitly. */
   | { kind: 'unknown'; reason: string; why: 'empty' | 'binary' | 'unrecognised' }
   /** Not one of the formats this reader was given (the parse worker's are a subset): read it in the importer's thread. */
@@ -55,7 +57,7 @@ export interface ReadHooks {
   throttle?: () => Promise<void> | void
 }
 
-export const hashHead = (head: Buffer, length: number) => createHash('sha1').update(head.subarray(0, Math.min(length, HASHED_HEAD))).digest('hex')
+export { hashHead } from './continuity'
 
 function readAt(fd: number, start: number, end: number): Buffer {
   const buf = Buffer.allocUnsafe(Math.max(0, end - start))
@@ -80,13 +82,15 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
   let format: FormatImporter | undefined
   let data: Buffer | undefined
   let resumeFrom = null
+  let from = 0
   const fd = size > 0 ? openSync(path, 'r') : null
   try {
     // A grown append-only file whose first bytes are unchanged keeps its format: only those bytes
     // are read to check, not the whole head (a re-import touches every file that grew).
     const known = prev && !job.rereadAll && size >= prev.size ? formats.find((f) => f.appendOnly && f.format === prev.format) : undefined
     if (known && fd !== null) {
-      head = readAt(fd, 0, Math.min(size, HASHED_HEAD))
+      // A head sent to the parse worker arrives as a plain Uint8Array: viewed as a Buffer again.
+      head = job.head ? Buffer.from(job.head.buffer, job.head.byteOffset, job.head.byteLength) : readAt(fd, 0, Math.min(size, HASHED_HEAD))
       if (hashHead(head, prev!.size) === prev!.head_hash) format = known
     }
     if (!format) {
@@ -105,7 +109,7 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     // Grown with the same beginning: read on from where the last import stopped.
     const sameHead = prev && prev.format === format.format && size >= prev.size && hashHead(head, prev.size) === prev.head_hash
     if (sameHead && !job.rereadAll && format.appendOnly) resumeFrom = { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> }
-    const from = resumeFrom?.offset ?? 0
+    from = resumeFrom?.offset ?? 0
     // Line-oriented formats take the bytes read here; a large file is streamed by the format instead.
     if (data && (from !== 0 || !format.appendOnly)) data = undefined
     else if (!data && fd !== null && format.appendOnly && size - from <= WHOLE_FILE_BELOW) data = from === 0 && size <= head.length ? head : readAt(fd, from, size)
@@ -116,5 +120,9 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     path, size, sink: hooks.sink, resumeFrom, signal: hooks.signal, data,
     skip: hooks.skip, progress: hooks.progress, throttle: hooks.throttle,
   })
-  return { kind: 'read', format: format.format, endOffset: res.endOffset, lines: res.lines, resume: JSON.stringify(res.resume ?? {}), headHash: hashHead(head, res.endOffset) }
+  // The last bytes read, for the next import's check that the file only grew; unknown when the
+  // file was streamed (over 8 MB of new bytes) or read by a format that is not append-only.
+  const read = data && format.appendOnly ? data.subarray(0, res.endOffset - from) : null
+  const tailHash = read && read.length > 0 ? hashTail(read) : null
+  return { kind: 'read', format: format.format, endOffset: res.endOffset, lines: res.lines, resume: JSON.stringify(res.resume ?? {}), headHash: hashHead(head, res.endOffset), tailHash }
 }

@@ -4,6 +4,7 @@ import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { runStatsTracker } from '../store/run-stats-delta'
+import { continues, emptyRuns } from './continuity'
 import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
 import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
@@ -46,6 +47,9 @@ export interface ImportOutcome {
  */
 const LOG_FILE = /\.(jsonl|ndjson)$/i
 
+/** Formats read on from where the last import stopped (Claude Code transcripts, NDJSON). */
+const APPEND_ONLY = new Set(formats.filter((f) => f.appendOnly).map((f) => f.format))
+
 /** Above this many files, what the store knows about files is read in one query rather than one per file. */
 const BULK_LOOKUP_FROM = 256
 
@@ -64,7 +68,7 @@ function knownFiles(store: Store, candidates: Candidate[]) {
     }
   }
   const one = db.prepare('SELECT size, mtime_ms, content_policy FROM imported_files WHERE path = ?')
-  const full = db.prepare('SELECT size, offset, lines, resume, head_hash, mtime_ms, format, content_policy FROM imported_files WHERE path = ?')
+  const full = db.prepare('SELECT size, offset, lines, resume, head_hash, tail_hash, mtime_ms, format, content_policy FROM imported_files WHERE path = ?')
   let runsByPath: Map<string, string[]> | null = null
   const runsOfFile = db.prepare('SELECT run_id FROM file_runs WHERE path = ?').pluck()
   return {
@@ -114,14 +118,56 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     await starter.dispose()
     throw e
   }
-  const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at, content_policy)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  // A tail hash is kept while the offset stays put (nothing new was read): it still describes the bytes before it.
+  const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at, content_policy, tail_hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET format = excluded.format, size = excluded.size, mtime_ms = excluded.mtime_ms,
       head_hash = excluded.head_hash, offset = excluded.offset, lines = excluded.lines, resume = excluded.resume, imported_at = excluded.imported_at,
+      tail_hash = COALESCE(excluded.tail_hash, CASE WHEN excluded.offset = imported_files.offset THEN imported_files.tail_hash END),
       content_policy = CASE WHEN ${policyRank('excluded.content_policy')} > ${policyRank('imported_files.content_policy')}
                             THEN excluded.content_policy ELSE imported_files.content_policy END`)
   const putFileRun = db.prepare('INSERT OR IGNORE INTO file_runs (path, run_id) VALUES (?, ?)')
   const unchangedRuns = new Set<string>()
+  const rewritten: string[] = []
+  /** Empties the runs of rewritten files and queues every file that fed them, to be read from its start; returns the bytes added. */
+  const rereadWhole = (paths: string[], found: FileJob[], candidates: Candidate[], known: ReturnType<typeof knownFiles>): number => {
+    const runs = new Set(paths.flatMap((p) => known.runs(p)))
+    for (const id of runs) {
+      stats.forget(id)
+      rebuilt.add(id)
+    }
+    const queued = new Map(found.map((j, i) => [j.path, i]))
+    const given = new Map(candidates.map((c) => [c.path, c]))
+    let bytes = 0
+    for (const path of new Set([...paths, ...emptyRuns(db, runs)])) {
+      let c: Candidate | undefined = given.get(path)
+      if (!c) {
+        try {
+          const st = statSync(path)
+          c = { path, explicit: false, size: st.size, mtimeMs: st.mtimeMs }
+        } catch {
+          continue // gone: its share of the runs goes with it
+        }
+      }
+      const job: FileJob = { ...c, prev: null, rereadAll: false }
+      if (unchangedPaths.delete(path)) {
+        // Counted as done unread above; it is read now.
+        bytesBefore -= c.size
+        filesDone--
+        imported--
+      }
+      const at = queued.get(path)
+      if (at === undefined) found.push(job)
+      else {
+        bytes -= found[at].size - (found[at].prev?.offset ?? 0)
+        found[at] = job
+      }
+      bytes += c.size
+    }
+    return bytes
+  }
+  const rebuilt = new Set<string>()
+  const unchangedPaths = new Set<string>()
   const totalBytes = candidates.reduce((n, c) => n + c.size, 0)
   let bytesBefore = 0
   let filesDone = 0
@@ -152,15 +198,24 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       if (seen && !rereadAll && c.size === seen.size && c.mtimeMs === seen.mtime_ms) {
         // Unchanged since the last import: no read.
         for (const runId of known.runs(c.path)) unchangedRuns.add(runId)
+        unchangedPaths.add(c.path)
         bytesBefore += c.size
         filesDone++
         imported++
         continue
       }
       const prev = seen ? known.full(c.path) : null
-      found.push({ ...c, prev, rereadAll })
+      // A transcript that did not only grow (rewritten, truncated) is read again whole, with the
+      // other files of its runs, once those runs are emptied (continuity.ts).
+      const head = prev && !rereadAll && APPEND_ONLY.has(prev.format) ? continues(c.path, c.size, prev) : undefined
+      if (head === null) {
+        rewritten.push(c.path)
+        continue
+      }
+      found.push({ ...c, prev, rereadAll, head })
       bytesToRead += c.size - (prev && !rereadAll && c.size >= prev.offset ? prev.offset : 0)
     }
+    if (rewritten.length > 0) bytesToRead += rereadWhole(rewritten, found, candidates, known)
     const jobs = writeOrder(found)
 
     const hooks = (job: FileJob) => ({
@@ -172,7 +227,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     const finish = (job: FileJob, outcome: FileOutcome) => {
       if (outcome.kind === 'read') {
         imported++
-        putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy)
+        putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy, outcome.tailHash)
         const fed = startFile()
         for (const runId of fed) putFileRun.run(job.path, runId)
         // A grown file whose new lines were all refused fed nothing this time: its runs are
@@ -218,6 +273,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     }
     if (signal.aborted) throw cancelled()
     if (imported === 0 && skipped.length === 0) skipped.push({ file: opts.paths.join(', '), line: null, reason: 'no supported files found' })
+    // A run emptied for a rewritten file that nothing fed again is summed up too (to nothing).
+    for (const id of rebuilt) touched.add(id)
     summaries.end(touched)
     const runIds = [...new Set([...touched, ...unchangedRuns])]
     const grouping = groupingStatements(store)

@@ -236,6 +236,10 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
   }
   return {
     follower,
+    /** A run emptied to be read again whole: it is summed up from its rows, not from a difference. */
+    forget(runId: string): void {
+      runs.set(runId, null)
+    },
     /** Brings a run's summary columns up to date with its rows, inside the import's transaction. */
     refresh(runId: string): void {
       // A run written to without the follower has no figures from before: count everything.

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto'
+import type { Database } from 'better-sqlite3'
+import { readRange } from './lines'
+
+// Whether an append-only file (a transcript) only grew since the last import, or was rewritten:
+// edited, truncated, or truncated and regrown past its old size. A grown file is read on from
+// its last offset; a rewritten one cannot be, and upserting its lines again would keep the rows
+// of lines that are gone and the first figures of lines that changed. Its runs are emptied
+// and every file that fed them read again from its start, so the store ends as a fresh import.
+//
+// Two samples are compared: the first 4 KB (as before) and the last bytes read (up to 4 KB,
+// the last line at least). An edit between them in a file of the same size is not seen.
+
+export const HASHED_HEAD = 4096
+const HASHED_TAIL = 4096
+
+export const hashHead = (head: Buffer, length: number) => createHash('sha1').update(head.subarray(0, Math.min(length, HASHED_HEAD))).digest('hex')
+
+/** `<length>:<sha1>` of the last bytes of `data` (the bytes read ending at the stored offset). */
+export function hashTail(data: Buffer): string {
+  const tail = data.subarray(Math.max(0, data.length - HASHED_TAIL))
+  return `${tail.length}:${createHash('sha1').update(tail).digest('hex')}`
+}
+
+export interface Stored {
+  size: number
+  offset: number
+  head_hash: string
+  tail_hash: string | null
+}
+
+/**
+ * The file's first bytes when it still holds what was read of it, at the same place (it can be
+ * read on from `offset`; the reader takes the head from here rather than reading it again);
+ * null when it was rewritten.
+ */
+export function continues(path: string, size: number, stored: Stored): Buffer | null {
+  if (size < stored.offset) return null
+  const head = readRange(path, 0, Math.min(size, HASHED_HEAD))
+  if (hashHead(head, stored.size) !== stored.head_hash) return null
+  if (!stored.tail_hash) return head
+  const length = Number(stored.tail_hash.slice(0, stored.tail_hash.indexOf(':')))
+  return hashTail(readRange(path, stored.offset - length, stored.offset)) === stored.tail_hash ? head : null
+}
+
+/**
+ * Empties runs so their files can be read again whole: their spans, agents, events, samples,
+ * stored text, cached reports and file links go; the run row (name, group, tags) stays.
+ * Returns the files that fed them.
+ */
+export function emptyRuns(db: Database, runIds: Iterable<string>): string[] {
+  const paths = new Set<string>()
+  const filesOf = db.prepare('SELECT path FROM file_runs WHERE run_id = ?').pluck()
+  const clear = ['spans', 'agents', 'events', 'metric_samples', 'span_content', 'file_runs'].map((t) => db.prepare(`DELETE FROM ${t} WHERE run_id = ?`))
+  const reports = db.prepare('DELETE FROM report_cache WHERE key IN (SELECT key FROM report_cache_runs WHERE run_id = ?)')
+  for (const id of runIds) {
+    for (const p of filesOf.all(id) as string[]) paths.add(p)
+    reports.run(id)
+    for (const st of clear) st.run(id)
+  }
+  return [...paths]
+}
