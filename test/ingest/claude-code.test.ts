@@ -193,6 +193,24 @@ describe('Claude Code transcripts', () => {
     core.close()
   })
 
+  it('leaves a call open-ended when its result, read by a later import, is stamped before it', async () => {
+    const file = join(tempDir(), '55550000-0000-4000-8000-000000000001.jsonl')
+    const src = readFileSync(SHOWCASE_MAIN, 'utf8').split('\n').filter(Boolean)
+    writeFileSync(file, src.slice(0, 2).join('\n') + '\n')
+    const core = createCore({ path: tempDb() })
+    await importOk(core, [file])
+    const result = JSON.parse(src[2]) as { timestamp: string; message: { content: { tool_use_id: string }[] } }
+    const call = JSON.parse(src[1]) as { timestamp: string }
+    result.timestamp = new Date(Date.parse(call.timestamp) - 2000).toISOString()
+    appendFileSync(file, JSON.stringify(result) + '\n')
+    await importOk(core, [file])
+    const db = new Database(core.dbPath, { readonly: true })
+    const tool = db.prepare('SELECT start_ms, end_ms, status FROM spans WHERE id = ?').get(`tool:${result.message.content[0].tool_use_id}`)
+    db.close()
+    expect(tool).toEqual({ start_ms: Date.parse(call.timestamp), end_ms: null, status: 'unset' })
+    core.close()
+  })
+
   it('lists the empty and binary .jsonl/.ndjson files of a walked folder, and passes over its other files', async () => {
     const dir = tempDir()
     mkdirSync(join(dir, 'logs'))

@@ -99,7 +99,8 @@ export function createBinder(opts: BindOptions) {
       ]
     },
     endSpan(e: SpanEnd): Row {
-      return [e.endMs, e.endMs, e.status, e.status, metaOrNull(e.error), attrs(e.attrs), e.runId, e.id]
+      // The end a third time, last: the writer applies it only to a span that started by then.
+      return [e.endMs, e.endMs, e.status, e.status, metaOrNull(e.error), attrs(e.attrs), e.runId, e.id, e.endMs]
     },
     event(e: EventRecord): Row {
       return [e.runId, e.id, e.ts, meta(e.name), e.severity ?? null, e.agentId ?? null, attrs(e.attrs)]

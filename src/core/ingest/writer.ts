@@ -124,11 +124,13 @@ export function createWriter(
     }
     return spanStmt.run(r).changes > 0
   }
+  // A result stamped before its call (read in an earlier import: the parser could not see it) is
+  // not applied: the call stays open-ended rather than ending before it started.
   const endStmt = db.prepare(`UPDATE spans SET
       end_ms = CASE WHEN end_ms IS NULL OR ? > end_ms THEN ? ELSE end_ms END,
       status = CASE WHEN ? = 'error' OR status = 'error' THEN 'error' ELSE ? END,
       error = COALESCE(error, ?), attrs = json_patch(attrs, ?)
-    WHERE run_id = ? AND id = ?`)
+    WHERE run_id = ? AND id = ? AND (start_ms IS NULL OR start_ms <= ?)`)
   // The same writes, giving back the span's figures afterwards, for runs a follower follows. A
   // span new to the store is written with DO NOTHING first: most spans of a tail's import are
   // new, and its figures before are then known (none) without reading the store.
