@@ -57,7 +57,7 @@ describe('a transcript rewritten since its last import', () => {
       () => (writeFileSync(file, readFileSync(file, 'utf8').replaceAll('msg_01', 'msg_02')), touchLater(file, 60)),
     ])
     expect(incremental).toEqual(fresh)
-    expect(fresh.runs[0][5]).toBe(3) // three LLM calls, not six
+    expect((fresh.runs[0] as unknown[])[5]).toBe(3) // three LLM calls, not six
   })
 
   it('truncated, then regrown with other lines, imported in between or not, ends as a fresh import', async () => {
@@ -127,5 +127,23 @@ describe('a transcript rewritten since its last import', () => {
     const fresh = tempDb()
     await importInto(fresh, [file])
     expect(contents(db)).toEqual(contents(fresh))
+  })
+})
+
+describe('a transcript grown a few lines at a time', () => {
+  it('puts sidechain lines that name no agent on the session\'s only subagent, however the imports after the one naming it split the file', async () => {
+    const all = lines(SIDECHAIN)
+    const fresh = tempDb()
+    await importInto(fresh, [SIDECHAIN])
+    const expected = contents(fresh)
+    // Every split into three imports after the line that names the subagent (the audit's case: line 3 alone).
+    for (let a = 2; a < all.length - 1; a++) {
+      for (let b = a + 1; b < all.length; b++) {
+        const file = join(tempDir(), '88a8d761-7b9a-4bf1-a8ca-c1febe6bf358.jsonl')
+        const { incremental } = await incrementalAndFresh([file], [a, b, all.length].map((n) => () => writeFileSync(file, all.slice(0, n).join('\n') + '\n')))
+        expect(incremental.agents, `split at ${a}, ${b}`).toEqual(expected.agents)
+        expect(incremental.spans.map((x) => (x as unknown[]).slice(0, 4)), `split at ${a}, ${b}`).toEqual(expected.spans.map((x) => (x as unknown[]).slice(0, 4)))
+      }
+    }
   })
 })

@@ -24,6 +24,11 @@ export const UNRESOLVED_SIDECHAIN = 'sidechain'
 export interface ResumeState {
   /** uuid → [timestamp, agent] of recent lines: the parent of a new line is almost always recent. */
   recent?: [string, number, string][]
+  /**
+   * The `<run>/<agent>` subagents the file named so far: a later import's sidechain lines that
+   * name no agent belong to the only one, as they would in one import of the whole file.
+   */
+  subagents?: string[]
 }
 
 interface FileContext {
@@ -76,6 +81,7 @@ export class ClaudeCodeParser {
     resume: ResumeState = {},
   ) {
     for (const [uuid, ts, agent] of resume.recent ?? []) this.recent.set(uuid, [ts, agent])
+    for (const key of resume.subagents ?? []) this.agentsSeen.add(key)
     this.keepText = sink.content !== undefined && (sink.contentPolicy === 'redacted' || sink.contentPolicy === 'full')
   }
 
@@ -321,7 +327,7 @@ export class ClaudeCodeParser {
       this.pendingSidechain = []
       for (const { json, lineNo } of pending) {
         const runId = `cc-${str(json.sessionId) ?? this.ctx.sessionIdFromPath}`
-        const subagents = [...this.agentsSeen].filter((k) => k.startsWith(`${runId}/`) && !k.endsWith(`/${MAIN_AGENT}`))
+        const subagents = [...this.agentsSeen].filter((k) => isSubagent(k) && k.startsWith(`${runId}/`))
         const only = subagents.length === 1 ? subagents[0].slice(runId.length + 1) : null
         this.resolvingSidechain = only === null
         if (only) json.agentId = only
@@ -343,9 +349,13 @@ export class ClaudeCodeParser {
     }
     this.agentBounds.clear()
     this.lastAgent = null
-    return { recent: resumeLines(this.recent) }
+    const subagents = [...this.agentsSeen].filter(isSubagent)
+    return subagents.length > 0 ? { recent: resumeLines(this.recent), subagents } : { recent: resumeLines(this.recent) }
   }
 }
+
+/** A `<run>/<agent>` key of a named subagent: not main, not the stand-in for sidechains that name none. */
+const isSubagent = (key: string) => !key.endsWith(`/${MAIN_AGENT}`) && !key.endsWith(`/${UNRESOLVED_SIDECHAIN}`)
 
 /** The lines kept for the next import, oldest first: the last RESUME_KEEP and each agent's last. */
 function resumeLines(recent: Map<string, [number, string]>): [string, number, string][] {
