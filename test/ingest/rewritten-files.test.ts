@@ -147,3 +147,30 @@ describe('a transcript grown a few lines at a time', () => {
     }
   })
 })
+
+describe('content policies across imports of a growing transcript', () => {
+  it('a file read on under none after a full import is read again whole by the next full import', async () => {
+    const file = join(tempDir(), '55550000-0000-4000-8000-000000000001.jsonl')
+    const src = lines(SHOWCASE_MAIN)
+    writeFileSync(file, src.slice(0, 6).join('\n') + '\n')
+    const core = createCore({ path: tempDb() })
+    const run = async (content?: 'none' | 'full') => {
+      const r = await core.call('import.paths', { paths: [file], content })
+      if (!r.ok) throw new Error(r.error.message)
+    }
+    await run('full')
+    writeFileSync(file, src.join('\n') + '\n')
+    await run('none') // the app's default: the new lines are read without text
+    await run('full')
+    const text = await core.call('runs.content', { id: 'latest' })
+    core.close()
+    const fresh = createCore({ path: tempDb() })
+    const r = await fresh.call('import.paths', { paths: [file], content: 'full' })
+    const expected = await fresh.call('runs.content', { id: 'latest' })
+    fresh.close()
+    expect(r.ok && text.ok && expected.ok).toBe(true)
+    if (!text.ok || !expected.ok) return
+    expect(expected.data.items.length).toBeGreaterThan(0)
+    expect(text.data.items).toEqual(expected.data.items)
+  })
+})

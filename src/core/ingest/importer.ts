@@ -119,12 +119,16 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     throw e
   }
   // A tail hash is kept while the offset stays put (nothing new was read): it still describes the bytes before it.
+  // The policy is the one new bytes were last read under: lines read under 'none' have no text,
+  // so a file read on under 'none' after a 'full' import is read again whole by the next 'full'
+  // one. With nothing new read, the more open of the two stands.
   const putFile = db.prepare(`INSERT INTO imported_files (path, format, size, mtime_ms, head_hash, offset, lines, resume, imported_at, content_policy, tail_hash)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET format = excluded.format, size = excluded.size, mtime_ms = excluded.mtime_ms,
       head_hash = excluded.head_hash, offset = excluded.offset, lines = excluded.lines, resume = excluded.resume, imported_at = excluded.imported_at,
       tail_hash = COALESCE(excluded.tail_hash, CASE WHEN excluded.offset = imported_files.offset THEN imported_files.tail_hash END),
-      content_policy = CASE WHEN ${policyRank('excluded.content_policy')} > ${policyRank('imported_files.content_policy')}
+      content_policy = CASE WHEN excluded.offset <> imported_files.offset THEN excluded.content_policy
+                            WHEN ${policyRank('excluded.content_policy')} > ${policyRank('imported_files.content_policy')}
                             THEN excluded.content_policy ELSE imported_files.content_policy END`)
   const putFileRun = db.prepare('INSERT OR IGNORE INTO file_runs (path, run_id) VALUES (?, ?)')
   const unchangedRuns = new Set<string>()
