@@ -173,4 +173,19 @@ describe('content policies across imports of a growing transcript', () => {
     expect(expected.data.items.length).toBeGreaterThan(0)
     expect(text.data.items).toEqual(expected.data.items)
   })
+
+  it('a file read again whole for more text keeps every span as a fresh import stores it, attributes included', async () => {
+    const db = tempDb()
+    await importInto(db, [SHOWCASE_MAIN])
+    const core = createCore({ path: db })
+    const again = await core.call('import.paths', { paths: [SHOWCASE_MAIN], content: 'redacted' })
+    core.close()
+    const fresh = createCore({ path: tempDb() })
+    const first = await fresh.call('import.paths', { paths: [SHOWCASE_MAIN], content: 'redacted' })
+    const freshPath = fresh.dbPath
+    fresh.close()
+    expect(again.ok && first.ok).toBe(true)
+    // requestId: null was dropped from the attributes by the second write only.
+    expect(contents(db).spans).toEqual(contents(freshPath).spans)
+  })
 })

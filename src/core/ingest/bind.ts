@@ -72,7 +72,9 @@ export function createBinder(opts: BindOptions) {
   const policy = opts.contentPolicy
   const meta = memoRedactor(rules)
   const metaOrNull = (s: string | null | undefined) => (s == null ? null : meta(s))
-  const attrs = (o: Record<string, unknown> | undefined) => (o ? JSON.stringify(redactDeep(o, rules)) : '{}')
+  // Null members are left out: the upserts merge attributes with json_patch, which drops them,
+  // so a span written again (a file read again whole) must not read differently from its first write.
+  const attrs = (o: Record<string, unknown> | undefined) => (o ? JSON.stringify(redactDeep(o, rules, true)) : '{}')
   const cost = memoCost(opts.prices ?? builtInPrices)
   return {
     content(c: ContentRecord): Row | null {

@@ -110,13 +110,17 @@ export function redactPath(p: string, extraRules: readonly RedactionRule[] = [])
   return redact(out, extraRules)
 }
 
-/** Redacts every string in a JSON-like value (object keys are kept); other values are returned as they are. */
-export function redactDeep<T>(value: T, extraRules: readonly RedactionRule[] = []): T {
+/**
+ * Redacts every string in a JSON-like value (object keys are kept); other values are returned as
+ * they are. `dropNulls` leaves out object members whose value is null, as SQLite's json_patch
+ * does when it merges attributes: a row written once then must read as one written twice.
+ */
+export function redactDeep<T>(value: T, extraRules: readonly RedactionRule[] = [], dropNulls = false): T {
   if (typeof value === 'string') return (value.length < 6 && extraRules.length === 0 ? value : redact(value, extraRules)) as T
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, extraRules)) as T
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, extraRules, dropNulls)) as T
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, extraRules)
+    for (const [k, v] of Object.entries(value)) if (!dropNulls || v !== null) out[k] = redactDeep(v, extraRules, dropNulls)
     return out as T
   }
   return value
