@@ -1,4 +1,4 @@
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { walk } from '../../src/core/ingest/walk'
@@ -32,5 +32,16 @@ describe('folder walk', () => {
     const skipped: { file: string; line: number | null; reason: string }[] = []
     expect(walk([dir, join(dir, 'missing')], skipped).map((c) => c.path)).toEqual([join(dir, 'kept.jsonl')])
     expect(skipped).toEqual([{ file: join(dir, 'missing'), line: null, reason: 'cannot read: no such file or folder' }])
+  })
+
+  it('walks a folder once however many links lead to it, a link back up the tree included', () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'a'))
+    writeFileSync(join(dir, 'a', 'one.jsonl'), '{}\n')
+    symlinkSync('.', join(dir, 'a', 'loop'))
+    symlinkSync(join(dir, 'a'), join(dir, 'again'))
+    const skipped: { file: string; line: number | null; reason: string }[] = []
+    expect(walk([dir], skipped).map((c) => c.path.slice(dir.length + 1))).toEqual(['a/one.jsonl'])
+    expect(skipped).toEqual([])
   })
 })

@@ -42,6 +42,10 @@ function list(dir: string, st: { mtimeMs: number }): { names: string[] } {
 /** The files under `paths` (folders walked in name order), with the size and mtime the import decides on. */
 export function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
   const out: Candidate[] = []
+  // Folders by device and inode: a symlink back up the tree (`ln -s . loop`) or a second link
+  // to a folder already walked is not walked again (a loop was followed ~40 levels deep, every
+  // file read at each level).
+  const walked = new Set<string>()
   const visit = (p: string, explicit: boolean) => {
     let st
     try {
@@ -53,6 +57,9 @@ export function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
       return
     }
     if (st.isDirectory()) {
+      const id = `${st.dev}:${st.ino}`
+      if (walked.has(id)) return
+      walked.add(id)
       const { names } = list(p, st)
       for (let i = 0; i < names.length; i++) if (!SKIPPED_DIRS.has(names[i])) visit(join(p, names[i]), false)
     } else if (st.isFile()) out.push({ path: p, explicit, size: st.size, mtimeMs: st.mtimeMs })
