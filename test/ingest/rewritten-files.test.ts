@@ -148,6 +148,29 @@ describe('a transcript grown a few lines at a time', () => {
   })
 })
 
+describe('run details of a transcript grown between imports', () => {
+  it('are those of its first lines, as in one import of the whole file', async () => {
+    const src = lines(SHOWCASE_MAIN)
+    const moved = [...src.slice(0, 5), ...src.slice(5).map((l) => l.replaceAll('/workspace/example-app', '/workspace/other-app').replaceAll('"2.1.173"', '"2.1.200"'))]
+    const file = join(tempDir(), '55550000-0000-4000-8000-000000000001.jsonl')
+    const db = tempDb()
+    writeFileSync(file, moved.slice(0, 5).join('\n') + '\n')
+    await importInto(db, [file])
+    writeFileSync(file, moved.join('\n') + '\n')
+    await importInto(db, [file])
+    const fresh = tempDb()
+    await importInto(fresh, [file])
+    const details = (path: string) => {
+      const d = new Database(path, { readonly: true })
+      const row = d.prepare('SELECT name, attrs FROM runs').get()
+      d.close()
+      return row
+    }
+    expect(details(db)).toEqual(details(fresh))
+    expect(details(fresh)).toMatchObject({ attrs: expect.stringContaining('"project":"example-app"') })
+  })
+})
+
 describe('content policies across imports of a growing transcript', () => {
   it('a file read on under none after a full import is read again whole by the next full import', async () => {
     const file = join(tempDir(), '55550000-0000-4000-8000-000000000001.jsonl')

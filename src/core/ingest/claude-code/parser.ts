@@ -74,6 +74,8 @@ export class ClaudeCodeParser {
   private readonly openToolSpans = new Map<string, SpanRecord>()
   /** Whether text is kept (content policy 'redacted' or 'full'); under 'none' no text is even gathered. */
   private readonly keepText: boolean
+  /** Read on from an earlier import's offset (the resume state holds its last lines). */
+  private readonly resumed: boolean
 
   constructor(
     private readonly sink: RecordSink,
@@ -82,6 +84,7 @@ export class ClaudeCodeParser {
   ) {
     for (const [uuid, ts, agent] of resume.recent ?? []) this.recent.set(uuid, [ts, agent])
     for (const key of resume.subagents ?? []) this.agentsSeen.add(key)
+    this.resumed = (resume.recent?.length ?? 0) > 0
     this.keepText = sink.content !== undefined && (sink.contentPolicy === 'redacted' || sink.contentPolicy === 'full')
   }
 
@@ -291,10 +294,12 @@ export class ClaudeCodeParser {
     // Only the project folder's name is kept, and never a user name (`/home/alice` alone would name the project 'alice').
     const last = cwd ? redactPath(cwd).split(/[\\/]/).filter(Boolean).pop() : undefined
     const project = last && last !== '~' && !last.includes('REDACTED') ? last : null
+    // A file read on from where the last import stopped leaves the run's details as its first
+    // lines set them: taken from the first new line, they would depend on where imports split it.
     this.sink.run({
       id: runId, source: 'claude-code', format: 'claude-code-jsonl',
       name: `${project ?? 'session'} · ${sessionId.slice(0, 8)}`,
-      attrs: { sessionId, claudeCodeVersion: str(rec.version), project },
+      attrs: this.resumed ? {} : { sessionId, claudeCodeVersion: str(rec.version), project },
     })
   }
 
