@@ -148,6 +148,22 @@ describe('a transcript grown a few lines at a time', () => {
   })
 })
 
+describe('line numbers of a transcript grown between imports', () => {
+  it('do not count the newline that completes a last line read before as a line', async () => {
+    const src = lines(SHOWCASE_MAIN)
+    const file = join(tempDir(), '55550000-0000-4000-8000-000000000001.jsonl')
+    writeFileSync(file, src.slice(0, 6).join('\n')) // the last line whole, but without its newline
+    const db = tempDb()
+    await importInto(db, [file])
+    writeFileSync(file, src.slice(0, 6).join('\n') + '\ngarbage\n')
+    const r = await importInto(db, [file])
+    expect(r.skipped).toEqual([{ file, line: 7, reason: expect.stringContaining('not valid JSON') }])
+    const check = new Database(db, { readonly: true })
+    expect(check.prepare('SELECT lines FROM imported_files').pluck().get()).toBe(7)
+    check.close()
+  })
+})
+
 describe('run details of a transcript grown between imports', () => {
   it('are those of its first lines, as in one import of the whole file', async () => {
     const src = lines(SHOWCASE_MAIN)

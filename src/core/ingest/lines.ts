@@ -52,6 +52,18 @@ export function readRange(path: string, start: number, end: number): Buffer {
 }
 
 /**
+ * Whether the newline at `start` ends a line an earlier import already read: a last line that
+ * parsed whole was taken without its newline, so when the newline comes it is not a line of its
+ * own (counting it as an empty one put every later line number one too high). Only looked at
+ * when a resumed read begins with a newline.
+ */
+function endsLastLine(path: string, start: number, buf: Buffer): boolean {
+  if (start === 0 || buf.length === 0 || buf[0] !== NEWLINE) return false
+  const before = readRange(path, start - 1, start)
+  return before.length === 1 && before[0] !== NEWLINE
+}
+
+/**
  * Calls `onLine` for every complete line (text, 1-based line number). A last line without a
  * newline is treated as complete only when `isComplete` accepts it: a transcript being written
  * ends with half a line that a later import must read whole.
@@ -79,8 +91,9 @@ export async function readLines(
   if (opts.data || size - start <= (opts.wholeFileBelow ?? WHOLE_FILE_BELOW)) {
     const buf = opts.data ?? readRange(path, start, size)
     const encoding = textEncoding(buf)
-    let from = 0
-    for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, from)) {
+    let from = endsLastLine(path, start, buf) ? 1 : 0
+    consumed += from
+    for (let i = buf.indexOf(NEWLINE, from); i !== -1; i = buf.indexOf(NEWLINE, from)) {
       onLine(buf.toString(encoding, from, i), ++lineNo)
       consumed += i + 1 - from
       from = i + 1
@@ -102,8 +115,9 @@ export async function readLines(
     }
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk
     const encoding = textEncoding(buf)
-    let from = 0
-    for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, from)) {
+    let from = consumed === start && endsLastLine(path, start, buf) ? 1 : 0
+    consumed += from
+    for (let i = buf.indexOf(NEWLINE, from); i !== -1; i = buf.indexOf(NEWLINE, from)) {
       onLine(buf.toString(encoding, from, i), ++lineNo)
       consumed += i + 1 - from
       from = i + 1
