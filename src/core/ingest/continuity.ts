@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
-import { readRange } from './lines'
+import { closeSync, openSync } from 'node:fs'
+import { readAt } from './lines'
 
 // Whether an append-only file (a transcript) only grew since the last import, or was rewritten:
 // edited, truncated, or truncated and regrown past its old size. A grown file is read on from
@@ -36,11 +37,17 @@ export interface Stored {
  */
 export function continues(path: string, size: number, stored: Stored): Buffer | null {
   if (size < stored.offset) return null
-  const head = readRange(path, 0, Math.min(size, HASHED_HEAD))
-  if (hashHead(head, stored.size) !== stored.head_hash) return null
-  if (!stored.tail_hash) return head
-  const length = Number(stored.tail_hash.slice(0, stored.tail_hash.indexOf(':')))
-  return hashTail(readRange(path, stored.offset - length, stored.offset)) === stored.tail_hash ? head : null
+  // One open for both samples: a tail's import checks every grown file of a busy swarm.
+  const fd = openSync(path, 'r')
+  try {
+    const head = readAt(fd, 0, Math.min(size, HASHED_HEAD))
+    if (hashHead(head, stored.size) !== stored.head_hash) return null
+    if (!stored.tail_hash) return head
+    const length = Number(stored.tail_hash.slice(0, stored.tail_hash.indexOf(':')))
+    return hashTail(readAt(fd, stored.offset - length, stored.offset)) === stored.tail_hash ? head : null
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ContentPolicy, RecordSink } from './records'
 import type { FormatImporter } from './formats'
 import { HASHED_HEAD, hashHead, hashTail } from './continuity'
-import { WHOLE_FILE_BELOW } from './lines'
+import { readAt, WHOLE_FILE_BELOW } from './lines'
 
 // Reading one input file into records, apart from the database: the same code runs in the
 // importer's thread or in the parse worker (parse-worker.ts), which hands the records back.
@@ -59,16 +59,6 @@ export interface ReadHooks {
 
 export { hashHead } from './continuity'
 
-function readAt(fd: number, start: number, end: number): Buffer {
-  const buf = Buffer.allocUnsafe(Math.max(0, end - start))
-  let got = 0
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, start + got)
-    if (n === 0) break
-    got += n
-  }
-  return buf.subarray(0, got)
-}
 
 /**
  * Sniffs and reads one file. It is opened once: the head (for sniffing and the resume check)

@@ -34,18 +34,23 @@ const NEWLINE = 0x0a
 const textEncoding = (buf: Buffer): BufferEncoding => (isAscii(buf) ? 'latin1' : 'utf8')
 export const WHOLE_FILE_BELOW = 8 * 1024 * 1024
 
+/** Bytes [start, end) of an open file; fewer if it shrank meanwhile (what is there is what is read). */
+export function readAt(fd: number, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, end - start))
+  let got = 0
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, start + got)
+    if (n === 0) break
+    got += n
+  }
+  return buf.subarray(0, got)
+}
+
 /** Bytes [start, end) of a file: a grown transcript is read from where the last import stopped, not from its beginning. */
 export function readRange(path: string, start: number, end: number): Buffer {
   const fd = openSync(path, 'r')
   try {
-    const buf = Buffer.allocUnsafe(Math.max(0, end - start))
-    let got = 0
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got)
-      if (n === 0) break // the file shrank meanwhile: what is there is what is read
-      got += n
-    }
-    return buf.subarray(0, got)
+    return readAt(fd, start, end)
   } finally {
     closeSync(fd)
   }
