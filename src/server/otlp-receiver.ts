@@ -107,9 +107,14 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
     const signal = PATHS[url.pathname]
     if (!signal) return reply(res, as, 404, { code: 5, message: `no OTLP endpoint ${url.pathname}; use /v1/traces, /v1/metrics or /v1/logs` })
     if (req.method !== 'POST') return reply(res, as, 405, { code: 12, message: 'use POST' }, { allow: 'POST' })
+    // What was refused for its content is the source's last error (live health), whatever the reason.
+    const refuse = (status: number, body: { code: number; message: string }, headers: Record<string, string> = {}, kind: 'json' | 'protobuf' = as) => {
+      source.fail(new Error(`${status}: ${body.message}`))
+      reply(res, kind, status, body, headers)
+    }
     if (type !== 'application/json' && type !== 'application/x-protobuf') {
       req.resume()
-      return reply(res, 'json', 415, { code: 3, message: `unsupported Content-Type ${type || '(none)'}; use application/json or application/x-protobuf` })
+      return refuse(415, { code: 3, message: `unsupported Content-Type ${type || '(none)'}; use application/json or application/x-protobuf` }, {}, 'json')
     }
     let body: Buffer
     try {
@@ -118,7 +123,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
       const err = e instanceof HttpError ? e : new HttpError(400, (e as Error).message)
       if (err.status === 413) source.dropped++
       req.resume()
-      return reply(res, as, err.status, { code: err.status === 413 ? 8 : 3, message: err.message }, err.status === 413 ? { connection: 'close' } : {})
+      return refuse(err.status, { code: err.status === 413 ? 8 : 3, message: err.message }, err.status === 413 ? { connection: 'close' } : {})
     }
     let request: Record<string, unknown>
     try {
@@ -126,8 +131,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
       if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error('expected a JSON object')
     } catch (e) {
       source.rejected++
-      source.fail(e)
-      return reply(res, as, 400, { code: 3, message: `malformed ${as} ${signal} request: ${(e as Error).message}` })
+      return refuse(400, { code: 3, message: `malformed ${as} ${signal} request: ${(e as Error).message}` })
     }
     // An export with nothing in it is valid and answered as a success.
     if (!Array.isArray(request[KEYS[signal]]) || (request[KEYS[signal]] as unknown[]).length === 0) return reply(res, as, 200, { ok: { signal, rejected: 0, message: '' } })
@@ -137,7 +141,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
     } catch (e) {
       if (!(e instanceof LineError)) throw e
       source.rejected++
-      return reply(res, as, 400, { code: 3, message: e.message })
+      return refuse(400, { code: 3, message: e.message })
     }
     // Full queue: wait a little, then ask the exporter to retry (its retry has backoff).
     if (!hub.hasRoom(source) && !(await waitForRoom())) return reply(res, as, 503, { code: 14, message: 'Swarmscope is catching up; retry later' }, { 'retry-after': '1' })

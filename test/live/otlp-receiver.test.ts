@@ -119,7 +119,11 @@ describe('OTLP/HTTP responses', () => {
     const badProto = await post(rx.port, '/v1/traces', Buffer.from([0x0a, 0xff, 0xff, 0x01]), { 'content-type': 'application/x-protobuf' })
     expect(badProto.status).toBe(400)
     expect(badProto.headers['content-type']).toBe('application/x-protobuf')
+    const lastError = () => core.live.health().sources.find((s) => s.kind === 'otlp')!.lastError?.message
+    expect(lastError()).toMatch(/^400: malformed protobuf traces request/)
     expect((await post(rx.port, '/v1/traces', 'x', { 'content-type': 'text/plain' })).status).toBe(415)
+    // The latest refusal is the one health shows (it kept the protobuf error after later ones).
+    expect(lastError()).toMatch(/^415: unsupported Content-Type text\/plain/)
     expect((await post(rx.port, '/v1/traces', body([]), { ...h, authorization: 'Bearer wrong' })).status).toBe(401)
     expect((await post(rx.port, '/v1/traces', '{}', h)).status).toBe(200)
     const otlp = core.live.health().sources.find((s) => s.kind === 'otlp')!
