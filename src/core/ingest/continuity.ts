@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, openSync, statSync } from 'node:fs'
+import type { FileJob } from './file-reader'
 import { readAt } from './lines'
+import type { Candidate } from './walk'
 
 // Whether an append-only file (a transcript) only grew since the last import, or was rewritten:
 // edited, truncated, or truncated and regrown past its old size. A grown file is read on from
@@ -66,4 +68,40 @@ export function emptyRuns(db: Database, runIds: Iterable<string>): string[] {
     for (const st of clear) st.run(id)
   }
   return [...paths]
+}
+
+/**
+ * For files found rewritten: empties the runs they fed and queues every file of those runs to be
+ * read from its start (`found` is changed in place: a job already there is replaced). Returns the
+ * runs, the files queued, and the bytes to read this adds.
+ */
+export function planRereads(db: Database, rewritten: string[], found: FileJob[], candidates: Candidate[], runsOf: (path: string) => string[]) {
+  const runs = new Set(rewritten.flatMap(runsOf))
+  const at = new Map(found.map((j, i) => [j.path, i]))
+  const given = new Map(candidates.map((c) => [c.path, c]))
+  const queued: Candidate[] = []
+  let bytes = 0
+  for (const path of new Set([...rewritten, ...emptyRuns(db, runs)])) {
+    const c = given.get(path) ?? statOf(path)
+    if (!c) continue // gone: its share of the runs goes with it
+    const job: FileJob = { ...c, prev: null, rereadAll: false }
+    const i = at.get(path)
+    if (i === undefined) found.push(job)
+    else {
+      bytes -= found[i].size - (found[i].prev?.offset ?? 0)
+      found[i] = job
+    }
+    bytes += c.size
+    queued.push(c)
+  }
+  return { runs, queued, bytes }
+}
+
+function statOf(path: string): Candidate | null {
+  try {
+    const st = statSync(path)
+    return { path, explicit: false, size: st.size, mtimeMs: st.mtimeMs }
+  } catch {
+    return null
+  }
 }

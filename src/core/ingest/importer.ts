@@ -4,7 +4,7 @@ import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { runStatsTracker } from '../store/run-stats-delta'
-import { continues, emptyRuns } from './continuity'
+import { continues, planRereads } from './continuity'
 import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
 import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
@@ -135,40 +135,19 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const rewritten: string[] = []
   /** Empties the runs of rewritten files and queues every file that fed them, to be read from its start; returns the bytes added. */
   const rereadWhole = (paths: string[], found: FileJob[], candidates: Candidate[], known: ReturnType<typeof knownFiles>): number => {
-    const runs = new Set(paths.flatMap((p) => known.runs(p)))
-    for (const id of runs) {
+    const plan = planRereads(db, paths, found, candidates, (p) => known.runs(p))
+    for (const id of plan.runs) {
       stats.forget(id)
       rebuilt.add(id)
     }
-    const queued = new Map(found.map((j, i) => [j.path, i]))
-    const given = new Map(candidates.map((c) => [c.path, c]))
-    let bytes = 0
-    for (const path of new Set([...paths, ...emptyRuns(db, runs)])) {
-      let c: Candidate | undefined = given.get(path)
-      if (!c) {
-        try {
-          const st = statSync(path)
-          c = { path, explicit: false, size: st.size, mtimeMs: st.mtimeMs }
-        } catch {
-          continue // gone: its share of the runs goes with it
-        }
-      }
-      const job: FileJob = { ...c, prev: null, rereadAll: false }
-      if (unchangedPaths.delete(path)) {
-        // Counted as done unread above; it is read now.
-        bytesBefore -= c.size
-        filesDone--
-        imported--
-      }
-      const at = queued.get(path)
-      if (at === undefined) found.push(job)
-      else {
-        bytes -= found[at].size - (found[at].prev?.offset ?? 0)
-        found[at] = job
-      }
-      bytes += c.size
+    for (const c of plan.queued) {
+      if (!unchangedPaths.delete(c.path)) continue
+      // Counted as done unread above; it is read now.
+      bytesBefore -= c.size
+      filesDone--
+      imported--
     }
-    return bytes
+    return plan.bytes
   }
   const rebuilt = new Set<string>()
   const unchangedPaths = new Set<string>()
