@@ -7,6 +7,14 @@ import { lineAt } from './json-error'
 /** Where a value is in a document: field names and array indices. */
 export type JsonPath = readonly (string | number)[]
 
+/** A value as the file holds it, cut to `max` characters: enough to find it, never a whole subtree. */
+export function valueText(v: unknown, max: number): string {
+  if (v === undefined) return 'nothing'
+  if (Buffer.isBuffer(v)) return `a ${v.length}-byte blob`
+  const text = typeof v === 'number' || typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v))
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
 /** `tasks[3].duration`, `workers.map.runCount`: what a user can follow in the file; keys that would read ambiguously are quoted. */
 export function pathText(at: JsonPath): string {
   return at.map((k, i) => (typeof k === 'number' ? `[${k}]` : /^[\w$-]+$/.test(k) ? `${i ? '.' : ''}${k}` : `[${JSON.stringify(k)}]`)).join('')

@@ -2,6 +2,9 @@ import type { SpanKind } from '../../shared/dto'
 
 // The one data model every source is turned into (see docs/data-model in the README).
 
+/** A JSON object (not an array, not null): what every reader checks a parsed value for first. */
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
 export interface RunRecord {
   id: string
   source: string

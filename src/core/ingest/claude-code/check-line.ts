@@ -1,4 +1,4 @@
-import { LineError } from '../records'
+import { isObj, LineError } from '../records'
 
 // A transcript line's fields, checked for type before any of the line is used: a wrong type is
 // reported with the line and the field, and the line is left out whole, instead of importing as
@@ -6,7 +6,6 @@ import { LineError } from '../records'
 // word (a tool call whose id is a number). Fields Swarmscope does not read are not checked.
 
 type Obj = Record<string, unknown>
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 // null stands for "not there" in real transcripts (`parentUuid` of a first line, `is_error` of
 // most tool results), so only a value of another type is wrong.
@@ -32,11 +31,11 @@ const CACHE_COUNTS = ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens']
 
 function checkUsage(usage: unknown): void {
   if (usage === undefined || usage === null) return
-  if (!isObject(usage)) throw new LineError('message.usage is not an object')
+  if (!isObj(usage)) throw new LineError('message.usage is not an object')
   for (const k of USAGE_COUNTS) optCount(usage, k, `message.usage.${k}`)
   const cache = usage.cache_creation
   if (cache === undefined || cache === null) return
-  if (!isObject(cache)) throw new LineError('message.usage.cache_creation is not an object')
+  if (!isObj(cache)) throw new LineError('message.usage.cache_creation is not an object')
   for (const k of CACHE_COUNTS) optCount(cache, k, `message.usage.cache_creation.${k}`)
 }
 
@@ -44,7 +43,7 @@ function checkContent(content: unknown): void {
   if (content === undefined || content === null || typeof content === 'string') return
   if (!Array.isArray(content)) throw new LineError('message.content is neither text nor a list of blocks')
   content.forEach((b: unknown, i) => {
-    if (!isObject(b)) return // not a block Swarmscope reads
+    if (!isObj(b)) return // not a block Swarmscope reads
     const at = `message.content[${i}]`
     if (b.type === 'tool_use') {
       if (typeof b.id !== 'string' || b.id === '') throw new LineError(`${at}.id of a tool_use is not a string`)
@@ -69,7 +68,7 @@ export function checkLine(rec: Obj): void {
   if (cost !== undefined && cost !== null && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0)) throw new LineError('costUSD is not a non-negative number')
   const message = rec.message
   if (message === undefined || message === null) return
-  if (!isObject(message)) throw new LineError('message is not an object')
+  if (!isObj(message)) throw new LineError('message is not an object')
   optString(message, 'model', 'message.model')
   optString(message, 'id', 'message.id')
   checkUsage(message.usage)

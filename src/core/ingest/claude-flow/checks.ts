@@ -1,4 +1,4 @@
-import { pathText } from '../json-locate'
+import { pathText, valueText } from '../json-locate'
 import { LineError } from '../records'
 import { decodeValue, isObj, toMs } from './project'
 
@@ -18,12 +18,7 @@ export interface Problem {
 
 
 /** A value as the user wrote it, short enough for one line of a report. */
-export function show(v: unknown): string {
-  if (v === undefined) return 'nothing'
-  if (Buffer.isBuffer(v)) return `a ${v.length}-byte blob`
-  const text = typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v))
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text
-}
+export const show = (v: unknown): string => valueText(v, 60)
 
 export const describe = (problems: Problem[]): string => problems.map((p) => `${pathText(p.at)}: ${p.message}`).join('; ')
 

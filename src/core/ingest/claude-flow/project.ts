@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { basename, resolve, sep } from 'node:path'
 import { gunzipSync, inflateSync } from 'node:zlib'
-import type { RecordSink } from '../records'
+import { isObj, type RecordSink } from '../records'
 import type { Path } from './checks'
 
 /** The folders claude-flow writes into a project; the folder holding them is the project root. */
@@ -100,7 +100,7 @@ export function decodeValue(v: unknown): unknown {
   }
 }
 
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export { isObj } from '../records'
 export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
 // Keys that hold times, process ids or versions: numbers, but not measurements.

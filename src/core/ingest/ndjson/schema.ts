@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { SpanKind } from '../../../shared/dto'
-import { LineError, type AgentRecord, type EventRecord, type MetricRecord, type RunRecord, type SpanRecord } from '../records'
+import { isObj, LineError, type AgentRecord, type EventRecord, type MetricRecord, type RunRecord, type SpanRecord } from '../records'
 
 // Swarmscope NDJSON v1 (docs/formats/ndjson.md): one JSON object per line, mirroring
 // records.ts. The same records arrive over the live WebSocket ingest, one per message.
@@ -78,7 +78,6 @@ export class NdjsonLineError extends LineError {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
  * Validates one decoded NDJSON record and maps it to a record of the data model. Throws

@@ -2,9 +2,9 @@
 // proto3 JSON mapping): a field of the wrong type throws FieldError, and the item it belongs to
 // is left out with a reason naming the field, as the NDJSON reader refuses a bad record. An
 // absent field, or `null` (proto3 JSON's "default value"), reads as not set.
-import { LineError } from '../records'
+import { isObj, LineError } from '../records'
 
-import { pathText, type JsonPath } from '../json-locate'
+import { pathText, valueText, type JsonPath } from '../json-locate'
 
 export { pathText, type JsonPath } from '../json-locate'
 
@@ -19,14 +19,11 @@ export class FieldError extends LineError {
   }
 }
 
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export { isObj } from '../records'
 export const absent = (v: unknown): v is null | undefined => v === undefined || v === null
 
 /** The bad value as it appears in the file, cut short: enough to find it, never a whole subtree. */
-export function got(v: unknown): string {
-  const s = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))
-  return `; got ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`
-}
+export const got = (v: unknown): string => `; got ${valueText(v, 40)}`
 
 const wrong = (at: JsonPath, key: string | number, what: string, v: unknown): FieldError => new FieldError([...at, key], `${key} must be ${what}${got(v)}`)
 

@@ -1,4 +1,4 @@
-import type { MetricRecord } from '../../ingest/records'
+import { isObj, type MetricRecord } from '../../ingest/records'
 import type { NdjsonRecord } from '../../ingest/ndjson/schema'
 
 // Turns what claude-flow's MCP tools answer (swarm_status, agent_list, task_list,
@@ -18,8 +18,6 @@ export interface PollResult {
   latencyMs?: Record<string, number>
 }
 
-type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.slice(0, 200) : null)
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 const time = (v: unknown): number | null => {
