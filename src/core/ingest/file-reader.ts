@@ -57,8 +57,6 @@ export interface ReadHooks {
   throttle?: () => Promise<void> | void
 }
 
-export { hashHead } from './continuity'
-
 
 /**
  * Sniffs and reads one file. It is opened once: the head (for sniffing and the resume check)
@@ -73,6 +71,8 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
   let data: Buffer | undefined
   let resumeFrom = null
   let from = 0
+  /** The head matched the last import's (checked once: by the importer when it sent `job.head`). */
+  let headMatches = false
   const fd = size > 0 ? openSync(path, 'r') : null
   try {
     // A grown append-only file whose first bytes are unchanged keeps its format: only those bytes
@@ -81,7 +81,8 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     if (known && fd !== null) {
       // A head sent to the parse worker arrives as a plain Uint8Array: viewed as a Buffer again.
       head = job.head ? Buffer.from(job.head.buffer, job.head.byteOffset, job.head.byteLength) : readAt(fd, 0, Math.min(size, HASHED_HEAD))
-      if (hashHead(head, prev!.size) === prev!.head_hash) format = known
+      headMatches = job.head !== undefined || hashHead(head, prev!.size) === prev!.head_hash
+      if (headMatches) format = known
     }
     if (!format) {
       if (fd !== null && !prev && size <= READ_WHOLE_UP_TO) {
@@ -97,7 +98,7 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
       return { kind: 'unknown', reason, why }
     }
     // Grown with the same beginning: read on from where the last import stopped.
-    const sameHead = prev && prev.format === format.format && size >= prev.size && hashHead(head, prev.size) === prev.head_hash
+    const sameHead = prev && prev.format === format.format && size >= prev.size && (headMatches || hashHead(head, prev.size) === prev.head_hash)
     if (sameHead && !job.rereadAll && format.appendOnly) resumeFrom = { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> }
     from = resumeFrom?.offset ?? 0
     // Line-oriented formats take the bytes read here; a large file is streamed by the format instead.

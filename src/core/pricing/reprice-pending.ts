@@ -9,15 +9,12 @@ import { recomputeCosts } from './recompute'
  * prefix rule too; a call whose model no entry prices any more becomes unpriced (and is listed
  * as such) rather than keeping another model's price.
  */
-export function repricePending(store: Store): { runs: number; spans: number } | null {
+export function repricePending(store: Store): void {
   const db = store.write
-  const pending = db.prepare('SELECT reason FROM pending_reprice').pluck().all() as string[]
-  if (pending.length === 0) return null
+  if (!db.prepare('SELECT 1 FROM pending_reprice LIMIT 1').get()) return
   const table = pricesForDb(store.path)
-  const result = db.transaction(() => {
-    const r = recomputeCosts(db, table, [table, builtInPrices], undefined, { legacyPrefix: true })
+  db.transaction(() => {
+    recomputeCosts(db, table, [table, builtInPrices], undefined, { legacyPrefix: true })
     db.prepare('DELETE FROM pending_reprice').run()
-    return r
   })()
-  return { runs: result.runs, spans: result.spans }
 }
