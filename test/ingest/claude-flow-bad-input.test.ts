@@ -119,7 +119,11 @@ describe('claude-flow bad input', () => {
       change(v)
       write(`${c}/${path}`, v)
     }
-    edit('agents/store.json', (v) => (v.agents['agent-bad'] = { agentId: 'agent-bad', agentType: 'coder', taskCount: 'x' }))
+    edit('agents/store.json', (v) => {
+      v.agents['agent-bad'] = { agentId: 'agent-bad', agentType: 'coder', taskCount: 'x' }
+      // Keyed by "" and without an agentId: an agent with no id (fuzzing found it stored as one).
+      v.agents[''] = { agentType: 'coder' }
+    })
     edit('tasks/store.json', (v) => {
       v.tasks['task-backwards'] = { taskId: 'task-backwards', startedAt: '2026-11-24T00:40:00.000Z', completedAt: '2026-11-24T00:30:00.000Z' }
       v.tasks['task-over'] = { taskId: 'task-over', progress: 150 }
@@ -132,6 +136,7 @@ describe('claude-flow bad input', () => {
     const { run, skipped } = await importOnce(dir)
     expect(skipped).toEqual([
       ['.claude-flow/agents/store.json', lineOf(`${c}/agents/store.json`, '"taskCount": "x"'), expect.stringMatching(/^agents\.json: agents\.agent-bad\.taskCount: expected a count/)],
+      ['.claude-flow/agents/store.json', lineOf(`${c}/agents/store.json`, '"": {'), 'agents.json: agents[""].agentId: missing (no agentId and an empty key)'],
       ['.claude-flow/hive-mind/state.json', lineOf(`${c}/hive-mind/state.json`, '"timestamp": "soon"'), expect.stringMatching(/^hive-mind-state\.json: sharedMemory\.broadcasts\[1\]\.timestamp: expected a time/)],
       ['.claude-flow/performance/metrics.json', lineOf(`${c}/performance/metrics.json`, '"timestamp": "later"'), expect.stringMatching(/^perf\.json: metrics\[3\]\.timestamp: expected a time/)],
       ['.claude-flow/routing-outcomes.json', lineOf(`${c}/routing-outcomes.json`, '"success": "yes"'), expect.stringMatching(/^routing-outcomes\.json: outcomes\[1\]\.success: expected true or false/)],

@@ -125,13 +125,15 @@ export function dotSwarmState(ctx: JsonCtx, json: unknown): void {
 /** `agents/store.json` and `agents.json`: spawned agents, their type, model and status. */
 export function agentStore(ctx: JsonCtx, json: unknown): void {
   for (const [key, f] of entriesOf(ctx, json, 'agents')) {
-    const id = f.text('agentId') ?? key
+    // An empty key ("" in the map) is no id: the agent would be stored under none.
+    const id = f.text('agentId') ?? (key || null)
+    if (id === null) f.problem('agentId', 'missing (no agentId and an empty key)')
     const config = f.obj('config')
     const type = f.text('agentType') ?? f.text('type')
     const ts = f.time('createdAt')
     const name = f.text('name')
     const attrs = { status: f.text('status'), model: f.text('model'), modelRoutedBy: f.text('modelRoutedBy'), domain: f.text('domain'), taskCount: f.count('taskCount'), role: config?.text('role') ?? null }
-    if (!f.ok) {
+    if (!f.ok || id === null) {
       rejectEntry(ctx, f.problems)
       continue
     }
@@ -141,7 +143,7 @@ export function agentStore(ctx: JsonCtx, json: unknown): void {
 }
 
 function taskSpan(ctx: JsonCtx, f: Fields, parentId: string | null, key?: string): void {
-  const id = f.text('taskId') ?? f.text('id') ?? key ?? null
+  const id = f.text('taskId') ?? f.text('id') ?? (key || null)
   if (id === null) f.problem('taskId', 'missing (no taskId or id)')
   const start = f.time('startedAt') ?? f.time('createdAt')
   const end = f.time('completedAt')
