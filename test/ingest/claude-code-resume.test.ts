@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createCore } from '../../src/core'
-import { RESUME_KEEP } from '../../src/core/ingest/claude-code/parser'
+import { RESUME_KEEP } from '../../src/core/ingest/claude-code/resume-state'
 import { tempDb, tempDir } from '../helpers/temp'
 
 const SESSION = '7e5a0000-0000-4000-8000-00000000c0de'

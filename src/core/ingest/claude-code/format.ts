@@ -1,7 +1,8 @@
 import { basename, dirname } from 'node:path'
 import type { FormatImporter, SniffInput } from '../formats'
 import { readJsonLines } from '../json-lines'
-import { ClaudeCodeParser, type ResumeState } from './parser'
+import { ClaudeCodeParser } from './parser'
+import type { ResumeState } from './resume-state'
 
 const SESSION_KEYS = /"(sessionId|parentUuid|isSidechain)"\s*:/
 

@@ -1,8 +1,9 @@
-import { redactPath } from '../../privacy/redact'
 import { LineError, type ContentPart, type RecordSink, type SpanEnd, type SpanRecord } from '../records'
 import { linkSubagent, readToolResults, readToolUses, textOf } from './blocks'
 import { checkLine } from './check-line'
-import { int, isoMs, str } from './fields'
+import { isoMs, str } from './fields'
+import { llmSpan, runRecord } from './records-of'
+import { isSubagent, MAIN_AGENT, RECENT_LIMIT, resumeLines, UNRESOLVED_SIDECHAIN, type ResumeState } from './resume-state'
 
 /**
  * Turns Claude Code transcript lines into runs, agents, spans and events.
@@ -17,20 +18,6 @@ import { int, isoMs, str } from './fields'
  * writer redacts them under 'redacted'). The cwd is reduced to its last folder, home folder redacted.
  */
 
-export const MAIN_AGENT = 'main'
-/** Old transcripts have sidechain lines with no agentId and no parent to inherit one from. */
-export const UNRESOLVED_SIDECHAIN = 'sidechain'
-
-export interface ResumeState {
-  /** uuid → [timestamp, agent] of recent lines: the parent of a new line is almost always recent. */
-  recent?: [string, number, string][]
-  /**
-   * The `<run>/<agent>` subagents the file named so far: a later import's sidechain lines that
-   * name no agent belong to the only one, as they would in one import of the whole file.
-   */
-  subagents?: string[]
-}
-
 interface FileContext {
   file: string
   /** From the file's place on disk: `<session>.jsonl` or `<session>/subagents/agent-<id>.jsonl`. */
@@ -38,14 +25,6 @@ interface FileContext {
   agentIdFromPath: string | null
 }
 
-const RECENT_LIMIT = 50_000
-/**
- * Lines carried over to the next import of a growing file: the last few, plus each agent's last
- * line (interleaved sidechains continue from their own last line, however far back it is).
- * The state is rewritten on every import of a live session, so it stays small: 512 lines of a
- * real transcript made ~40 KB, ten database pages rewritten per append.
- */
-export const RESUME_KEEP = 16
 /** Line types that carry no timing or usage; known and deliberately ignored. */
 const SUBAGENT_TOOLS = new Set(['Task', 'Agent'])
 const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
@@ -147,7 +126,6 @@ export class ClaudeCodeParser {
       this.sink.event({ runId, id: `apierr:${uuid}`, ts, name: 'llm.api_error', severity: 'error', agentId })
       return
     }
-    const usage = message.usage as Record<string, unknown> | undefined
     const msgId = str(message.id)
     const requestId = str(rec.requestId)
     const spanId = msgId ? `llm:${msgId}:${requestId ?? ''}` : `llm:${uuid}`
@@ -169,21 +147,7 @@ export class ClaudeCodeParser {
     // response (clock skew) gives no start, and the call is placed at its response.
     const parentAt = this.parentTs(rec)
     const parentTs = parentAt !== null && parentAt <= ts ? parentAt : null
-    const cacheCreation = usage?.cache_creation as Record<string, unknown> | undefined
-    this.openLlm = usage
-      ? {
-          runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm',
-          startMs: parentTs ?? ts, endMs: ts, status: 'ok', model,
-          inputTokens: int(usage.input_tokens, 'usage.input_tokens') ?? 0,
-          outputTokens: int(usage.output_tokens, 'usage.output_tokens') ?? 0,
-          cacheCreationTokens: int(usage.cache_creation_input_tokens, 'usage.cache_creation_input_tokens') ?? 0,
-          cacheCreation5mTokens: cacheCreation ? int(cacheCreation.ephemeral_5m_input_tokens, 'usage.cache_creation.ephemeral_5m_input_tokens') : null,
-          cacheCreation1hTokens: cacheCreation ? int(cacheCreation.ephemeral_1h_input_tokens, 'usage.cache_creation.ephemeral_1h_input_tokens') : null,
-          cacheReadTokens: int(usage.cache_read_input_tokens, 'usage.cache_read_input_tokens') ?? 0,
-          reportedCostUsd: typeof rec.costUSD === 'number' ? rec.costUSD : null,
-          attrs: { 'gen_ai.system': 'anthropic', 'gen_ai.response.id': msgId, requestId, stopReason: str(message.stop_reason) },
-        }
-      : { runId, id: spanId, parentId: `agent:${agentId}`, agentId, kind: 'llm', name: model ?? 'llm', startMs: parentTs ?? ts, endMs: ts, model }
+    this.openLlm = llmSpan(runId, agentId, spanId, rec, message, parentTs ?? ts, ts)
     this.openTools(runId, agentId, spanId, message, ts)
   }
 
@@ -290,17 +254,7 @@ export class ClaudeCodeParser {
   private ensureRun(runId: string, sessionId: string, rec: Record<string, unknown>): void {
     if (this.runsSeen.has(runId)) return
     this.runsSeen.add(runId)
-    const cwd = str(rec.cwd)
-    // Only the project folder's name is kept, and never a user name (`/home/alice` alone would name the project 'alice').
-    const last = cwd ? redactPath(cwd).split(/[\\/]/).filter(Boolean).pop() : undefined
-    const project = last && last !== '~' && !last.includes('REDACTED') ? last : null
-    // A file read on from where the last import stopped leaves the run's details as its first
-    // lines set them: taken from the first new line, they would depend on where imports split it.
-    this.sink.run({
-      id: runId, source: 'claude-code', format: 'claude-code-jsonl',
-      name: `${project ?? 'session'} · ${sessionId.slice(0, 8)}`,
-      attrs: this.resumed ? {} : { sessionId, claudeCodeVersion: str(rec.version), project },
-    })
+    this.sink.run(runRecord(runId, sessionId, rec, this.resumed))
   }
 
   private ensureAgent(runId: string, agentId: string, ts: number): void {
@@ -357,17 +311,4 @@ export class ClaudeCodeParser {
     const subagents = [...this.agentsSeen].filter(isSubagent)
     return subagents.length > 0 ? { recent: resumeLines(this.recent), subagents } : { recent: resumeLines(this.recent) }
   }
-}
-
-/** A `<run>/<agent>` key of a named subagent: not main, not the stand-in for sidechains that name none. */
-const isSubagent = (key: string) => !key.endsWith(`/${MAIN_AGENT}`) && !key.endsWith(`/${UNRESOLVED_SIDECHAIN}`)
-
-/** The lines kept for the next import, oldest first: the last RESUME_KEEP and each agent's last. */
-function resumeLines(recent: Map<string, [number, string]>): [string, number, string][] {
-  const entries = [...recent.entries()]
-  const lastOfAgent = new Map<string, number>()
-  entries.forEach(([, [, agent]], i) => lastOfAgent.set(agent, i))
-  const keep = new Set(lastOfAgent.values())
-  for (let i = Math.max(0, entries.length - RESUME_KEEP); i < entries.length; i++) keep.add(i)
-  return [...keep].sort((a, b) => a - b).map((i) => [entries[i][0], entries[i][1][0], entries[i][1][1]])
 }
