@@ -1,7 +1,7 @@
 import type { RunSummary } from '../shared/dto'
-import { compact, duration, usd } from '../shared/format'
+import { byteSize, compact, duration, usd } from '../shared/format'
 
-export { compact, duration, usd }
+export { byteSize, compact, duration, usd }
 
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))

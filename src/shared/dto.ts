@@ -119,6 +119,10 @@ export const ImportResult = z.object({
   runs: z.array(RunSummary),
   skipped: z.array(SkippedInput),
   files: z.number(),
+  /** Files not read again: unchanged since the last import, whose skipped lines that import listed. */
+  unchanged: z.number(),
+  /** Runs stored before this import: a group or tags given to it left them as they were. */
+  kept: z.array(z.string()),
 })
 export type ImportResult = z.infer<typeof ImportResult>
 
@@ -127,7 +131,10 @@ export const ImportProgress = z.object({
   file: z.string(),
   bytesRead: z.number(),
   totalBytes: z.number(),
+  /** Lines read so far, over all files. */
   lines: z.number(),
+  /** Runs written so far (at the end: every run the import names). */
+  runs: z.number(),
   filesDone: z.number(),
   filesTotal: z.number(),
   done: z.boolean(),

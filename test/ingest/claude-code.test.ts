@@ -231,6 +231,23 @@ describe('Claude Code transcripts', () => {
     core.close()
   })
 
+  it('reports progress over the whole import: lines and runs so far, every file counted, ending at the totals', async () => {
+    const dir = tempDir()
+    const files = [SIDECHAIN, SHOWCASE_MAIN, SHOWCASE_SUB]
+    files.forEach((f, i) => copyFileSync(f, join(dir, `${i}.jsonl`)))
+    writeFileSync(join(dir, 'notes.txt'), 'not a run log')
+    const lines = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').filter(Boolean).length, 0)
+    const core = createCore({ path: tempDb() })
+    const seen: { lines: number; runs: number; filesDone: number; filesTotal: number; bytesRead: number; totalBytes: number; done: boolean }[] = []
+    core.on('import.progress', (p) => void seen.push(p))
+    const r = await importOk(core, [dir])
+    const last = seen.at(-1)!
+    expect(last).toMatchObject({ done: true, lines, runs: r.runs.length, filesDone: 4, filesTotal: 4 })
+    expect(last.bytesRead).toBe(last.totalBytes)
+    for (let i = 1; i < seen.length; i++) expect(seen[i].lines).toBeGreaterThanOrEqual(seen[i - 1].lines)
+    core.close()
+  })
+
   it('rolls a cancelled import back whole', async () => {
     const dir = tempDir()
     // Big enough to be streamed in chunks, so the cancel lands mid-file.

@@ -1,17 +1,30 @@
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { RedactionRuleSpec } from '../../shared/dto'
 import { CliError, call, openCore, printJson, type GlobalOptions } from '../context'
-import { compact, runsTable } from '../format'
+import { byteSize, compact, runsTable } from '../format'
 
+/**
+ * `--tag k=v`, checked before the store is opened. An empty value or a key given twice is
+ * refused: `runs tag k=` removes a tag, and of two values the one kept would be a guess.
+ */
 function parseTags(values: string[]): Record<string, string> {
   const tags: Record<string, string> = {}
   for (const v of values) {
     const i = v.indexOf('=')
     if (i <= 0) throw new CliError(`--tag expects key=value, got "${v}"`, 2)
-    tags[v.slice(0, i)] = v.slice(i + 1)
+    const [key, value] = [v.slice(0, i), v.slice(i + 1)]
+    if (value === '') throw new CliError(`--tag ${v}: the value is empty (to remove a tag from a stored run: swarmscope runs tag <run> ${key}=)`, 2)
+    if (key in tags) throw new CliError(`--tag ${key} is given twice ("${tags[key]}" and "${value}")`, 2)
+    tags[key] = value
   }
   return tags
+}
+
+function parseGroup(v: string | undefined): string | undefined {
+  if (v !== undefined && v.trim() === '') throw new CliError('--group needs a name (to take a stored run out of its group: swarmscope runs group <run> "")', 2)
+  return v
 }
 
 const POLICIES = ['none', 'redacted', 'full'] as const
@@ -48,27 +61,52 @@ export function registerImport(program: Command): void {
     .option('--redact-rules <file.json>', 'extra redaction rules: [{"id","pattern","flags"?,"replacement"?}]')
     .addHelpText('after', '\nWith the global --json it prints {"runs": [...], "skipped": [{"file", "line", "reason"}]}.\n\nExamples:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json\n  swarmscope import ./my-swarm/.claude-flow ./my-swarm/.swarm/memory.db traces.json')
     .action(async (paths: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {
+      // Every argument is checked before the store is opened (or created).
       const content = parseContent(cmdOpts.content)
       const redactRules = readRules(cmdOpts.redactRules)
+      const [group, tags] = [parseGroup(cmdOpts.group), parseTags(cmdOpts.tag)]
       const opts = cmd.optsWithGlobals<GlobalOptions>()
       const core = openCore(opts)
       const tty = process.stderr.isTTY && !opts.json
       const off = tty
         ? core.on('import.progress', (p) => {
             const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100
-            process.stderr.write(`\rimporting ${pct}%  ${p.filesDone}/${p.filesTotal} files  ${compact(p.lines)} lines   `)
+            const figures = [`${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)}`, `${p.filesDone}/${p.filesTotal} files`, `${compact(p.lines)} lines`, `${p.runs} runs`]
+            process.stderr.write(`\r\x1b[Kimporting ${pct}%  ${figures.join('  ')}`)
           })
         : () => undefined
+      // Ctrl-C cancels: the import rolls back and removes what it copied (a claude-flow database
+      // is read from a copy in the temp folder); a second Ctrl-C ends the process at once.
+      const importId = randomUUID()
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (tty) process.stderr.write('\r\x1b[Kcancelling…')
+        void core.call('import.cancel', { importId })
+        process.once(signal, () => process.exit(130))
+      }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
       try {
-        const result = await call(core, 'import.paths', { paths, group: cmdOpts.group, tags: parseTags(cmdOpts.tag), content, redactRules })
+        const result = await call(core, 'import.paths', { paths, group, tags, content, redactRules, importId })
         if (tty) process.stderr.write('\r\x1b[K')
         // Nothing imported and something refused: a script must be able to tell.
         if (result.runs.length === 0 && result.skipped.length > 0) process.exitCode = 1
+        if (result.kept.length > 0) {
+          console.error(`note: ${result.kept.length} run(s) were stored before and keep their group and tags; change them with \`swarmscope runs group <run> <name>\` or \`swarmscope runs tag <run> k=v\``)
+        }
         if (opts.json) return printJson({ runs: result.runs, skipped: result.skipped })
-        console.log(runsTable(result.runs))
+        if (result.runs.length > 0) console.log(runsTable(result.runs))
         for (const s of result.skipped) console.error(`skipped ${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
-        console.log(`${result.runs.length} run(s) from ${result.files} file(s); ${result.skipped.length} skipped`)
+        const unchanged = result.unchanged > 0 ? ` (${result.unchanged} unchanged since the last import, not read again)` : ''
+        console.log(`${result.runs.length} run(s) from ${result.files} file(s)${unchanged}; ${result.skipped.length} skipped`)
+      } catch (e) {
+        if (e instanceof CliError && e.message === 'import cancelled') {
+          if (tty) process.stderr.write('\r\x1b[K')
+          throw new CliError('import cancelled; the store is as it was', 130)
+        }
+        throw e
       } finally {
+        process.removeListener('SIGINT', onSignal)
+        process.removeListener('SIGTERM', onSignal)
         off()
         core.close()
       }

@@ -28,7 +28,7 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
         )
         emit('runs.changed', { runIds: outcome.runIds })
         // Summaries come from the write connection: the transaction has committed.
-        return { runs: getRuns(store.write, outcome.runIds), skipped: outcome.skipped, files: outcome.files }
+        return { runs: getRuns(store.write, outcome.runIds), skipped: outcome.skipped, files: outcome.files, unchanged: outcome.unchanged, kept: outcome.kept }
       } finally {
         running.delete(importId)
       }

@@ -4,6 +4,7 @@ import type { ContentPolicy, RecordSink } from './records'
 import type { FormatImporter } from './formats'
 import { HASHED_HEAD, hashHead, hashTail } from './continuity'
 import { readAt, WHOLE_FILE_BELOW } from './lines'
+import { cannotRead } from './walk'
 
 // Reading one input file into records, apart from the database: the same code runs in the
 // importer's thread or in the parse worker (parse-worker.ts), which hands the records back.
@@ -43,8 +44,8 @@ export interface FileJob {
 
 export type FileOutcome =
   | { kind: 'read'; format: string; endOffset: number; lines: number; resume: string; headHash: string; tailHash: string | null }
-  /** No format recognised it; `reason` says why when the file was named explicitly. */
-  | { kind: 'unknown'; reason: string; why: 'empty' | 'binary' | 'unrecognised' }
+  /** No format recognised it, or it could not be opened; `reason` says why. */
+  | { kind: 'unknown'; reason: string; why: 'empty' | 'binary' | 'unrecognised' | 'unreadable' }
   /** Not one of the formats this reader was given (the parse worker's are a subset): read it in the importer's thread. */
   | { kind: 'deferred' }
 
@@ -73,7 +74,13 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
   let from = 0
   /** The head matched the last import's (checked once: by the importer when it sent `job.head`). */
   let headMatches = false
-  const fd = size > 0 ? openSync(path, 'r') : null
+  let fd: number | null = null
+  try {
+    fd = size > 0 ? openSync(path, 'r') : null
+  } catch (e) {
+    // No permission, or gone since the walk: one skipped file, not the end of the import.
+    return { kind: 'unknown', reason: cannotRead(e), why: 'unreadable' }
+  }
   try {
     // A grown append-only file whose first bytes are unchanged keeps its format: only those bytes
     // are read to check, not the whole head (a re-import touches every file that grew).

@@ -5,13 +5,15 @@ import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { runStatsTracker } from '../store/run-stats-delta'
 import { continues, planRereads } from './continuity'
-import { readFileJob, type FileJob, type FileOutcome, type PrevFile } from './file-reader'
+import { readFileJob, type FileJob, type FileOutcome } from './file-reader'
+import { groupNewRuns } from './grouping'
+import { knownFiles } from './known-files'
 import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
 import { Replay } from './replay'
 import { summariesAsWritten, writeOrder } from './job-order'
 import { formats } from './registry'
-import { walk, type Candidate } from './walk'
+import { cannotRead, walk, type Candidate } from './walk'
 import type { ContentPolicy } from './records'
 import { createWriter, policyRank } from './writer'
 
@@ -37,6 +39,10 @@ export interface ImportOutcome {
   runIds: string[]
   skipped: SkippedInput[]
   files: number
+  /** Files not read because they had not changed since the last import (their skipped lines were listed then). */
+  unchanged: number
+  /** Runs already stored before this import, which keep their group and tags (grouping.ts); empty without a group or tags. */
+  kept: string[]
 }
 
 /**
@@ -49,45 +55,6 @@ const LOG_FILE = /\.(jsonl|ndjson)$/i
 
 /** Formats read on from where the last import stopped (Claude Code transcripts, NDJSON). */
 const APPEND_ONLY = new Set(formats.filter((f) => f.appendOnly).map((f) => f.format))
-
-/** Above this many files, what the store knows about files is read in one query rather than one per file. */
-const BULK_LOOKUP_FROM = 256
-
-type KnownFile = Pick<PrevFile, 'size' | 'mtime_ms' | 'content_policy'>
-
-/** What the store knows of each candidate file, and the runs each one fed. */
-function knownFiles(store: Store, candidates: Candidate[]) {
-  const db = store.write
-  const bulk = candidates.length >= BULK_LOOKUP_FROM
-  let all: Map<string, KnownFile> | null = null
-  if (bulk) {
-    // Answered from the covering index imported_files_state (migration 0005), not the rows.
-    all = new Map()
-    for (const [path, size, mtime, policy] of db.prepare('SELECT path, size, mtime_ms, content_policy FROM imported_files').raw().iterate() as Iterable<[string, number, number, ContentPolicy]>) {
-      all.set(path, { size, mtime_ms: mtime, content_policy: policy })
-    }
-  }
-  const one = db.prepare('SELECT size, mtime_ms, content_policy FROM imported_files WHERE path = ?')
-  const full = db.prepare('SELECT size, offset, lines, resume, head_hash, tail_hash, mtime_ms, format, content_policy FROM imported_files WHERE path = ?')
-  let runsByPath: Map<string, string[]> | null = null
-  const runsOfFile = db.prepare('SELECT run_id FROM file_runs WHERE path = ?').pluck()
-  return {
-    light: (path: string) => (all ? all.get(path) : (one.get(path) as KnownFile | undefined)),
-    full: (path: string) => (full.get(path) as PrevFile | undefined) ?? null,
-    runs(path: string): string[] {
-      if (!bulk) return runsOfFile.all(path) as string[]
-      if (!runsByPath) {
-        runsByPath = new Map()
-        for (const r of db.prepare('SELECT path, run_id FROM file_runs').raw().iterate() as Iterable<[string, string]>) {
-          const list = runsByPath.get(r[0])
-          if (list) list.push(r[1])
-          else runsByPath.set(r[0], [r[1]])
-        }
-      }
-      return runsByPath.get(path) ?? []
-    },
-  }
-}
 
 const RANK: Record<ContentPolicy, number> = { none: 0, redacted: 1, full: 2 }
 const cancelled = () => new CoreError('cancelled', 'import cancelled')
@@ -153,19 +120,25 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const unchangedPaths = new Set<string>()
   const totalBytes = candidates.reduce((n, c) => n + c.size, 0)
   let bytesBefore = 0
+  /** Lines of the files read to their end; the file being read adds its own so far. */
+  let linesBefore = 0
   let filesDone = 0
   let lastProgress = 0
-  const report = (file: string, bytes: number, lines: number, done = false) => {
+  const report = (file: string, bytes: number, lines: number, done = false, runs = touched.size) => {
     const now = Date.now()
     if (!done && now - lastProgress < 100) return
     lastProgress = now
-    opts.onProgress?.({ file, bytesRead: bytesBefore + bytes, totalBytes, lines, filesDone, filesTotal: candidates.length, done })
+    opts.onProgress?.({ file, bytesRead: bytesBefore + bytes, totalBytes, lines: linesBefore + lines, runs, filesDone, filesTotal: candidates.length, done })
   }
 
   let imported = 0
+  let runsBefore: number
   try {
     db.exec('BEGIN IMMEDIATE')
+    // Runs get rowids above this one from here on (runs has no AUTOINCREMENT, so new rowids are MAX + 1): the runs this import adds.
+    runsBefore = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM runs').pluck().get() as number
   } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK')
     await starter.dispose()
     throw e
   }
@@ -190,7 +163,15 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       const prev = seen ? known.full(c.path) : null
       // A transcript that did not only grow (rewritten, truncated) is read again whole, with the
       // other files of its runs, once those runs are emptied (continuity.ts).
-      const head = prev && !rereadAll && APPEND_ONLY.has(prev.format) ? continues(c.path, c.size, prev) : undefined
+      let head: Buffer | null | undefined
+      try {
+        head = prev && !rereadAll && APPEND_ONLY.has(prev.format) ? continues(c.path, c.size, prev) : undefined
+      } catch (e) {
+        // Unreadable now (permissions changed): what the file fed stays stored as it was.
+        skipped.push({ file: c.path, line: null, reason: cannotRead(e) })
+        for (const runId of known.runs(c.path)) unchangedRuns.add(runId)
+        continue
+      }
       if (head === null) {
         rewritten.push(c.path)
         continue
@@ -217,12 +198,14 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
         // still the file's, and the answer names them as it does for an unchanged file.
         if (fed.size === 0 && job.prev) for (const runId of known.runs(job.path)) unchangedRuns.add(runId)
         summaries.fileWritten(job.path, fed)
-        filesDone++
-      } else if (outcome.kind === 'unknown' && (job.explicit || (LOG_FILE.test(job.path) && outcome.why !== 'unrecognised'))) {
+        linesBefore += outcome.lines
+      } else if (outcome.kind === 'unknown' && (job.explicit || outcome.why === 'unreadable' || (LOG_FILE.test(job.path) && outcome.why !== 'unrecognised'))) {
         skipped.push({ file: job.path, line: null, reason: outcome.reason })
       }
+      // Every file looked at is done, read or not: the count ends at the total.
+      filesDone++
       bytesBefore += job.size
-      if (outcome.kind === 'read') report(job.path, 0, outcome.lines)
+      report(job.path, 0, 0)
     }
 
     stream = starter.open(jobs, bytesToRead)
@@ -260,11 +243,10 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     for (const id of rebuilt) touched.add(id)
     summaries.end(touched)
     const runIds = [...new Set([...touched, ...unchangedRuns])]
-    const grouping = groupingStatements(store)
-    for (const id of runIds) grouping(id, opts.group, opts.tags)
+    const kept = groupNewRuns(db, runsBefore, runIds, opts.group, opts.tags)
     db.exec('COMMIT')
-    report('', 0, 0, true)
-    return { runIds, skipped, files: imported }
+    report('', 0, 0, true, runIds.length)
+    return { runIds, skipped, files: imported, unchanged: unchangedPaths.size, kept }
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK')
     throw e
@@ -293,13 +275,4 @@ function likelyLarge(paths: string[]): boolean {
     }
   }
   return false
-}
-
-function groupingStatements(store: Store) {
-  const setGroup = store.write.prepare('UPDATE runs SET group_name = ? WHERE id = ?')
-  const put = store.write.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value')
-  return (runId: string, group?: string, tags?: Record<string, string>) => {
-    if (group !== undefined) setGroup.run(group, runId)
-    for (const [k, v] of Object.entries(tags ?? {})) put.run(runId, k, v)
-  }
 }

@@ -46,24 +46,47 @@ export function walk(paths: string[], skipped: SkippedInput[]): Candidate[] {
   // to a folder already walked is not walked again (a loop was followed ~40 levels deep, every
   // file read at each level).
   const walked = new Set<string>()
+  const seenFiles = new Map<string, number>()
   const visit = (p: string, explicit: boolean) => {
     let st
     try {
       st = statSync(p)
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message
-      skipped.push({ file: p, line: null, reason: `cannot read: ${why}` })
+      // A name that is not UTF-8 comes out of the listing with U+FFFD in it: no path names that file.
+      const badName = !explicit && p.includes('\uFFFD') && (e as NodeJS.ErrnoException).code === 'ENOENT'
+      skipped.push({ file: p, line: null, reason: badName ? 'cannot read: its name is not valid UTF-8' : cannotRead(e) })
       return
     }
     if (st.isDirectory()) {
       const id = `${st.dev}:${st.ino}`
       if (walked.has(id)) return
       walked.add(id)
-      const { names } = list(p, st)
+      let names: string[]
+      try {
+        names = list(p, st).names
+      } catch (e) {
+        // A folder the user may not list (mode 000, another user's) is one skipped entry, not the end of the import.
+        skipped.push({ file: p, line: null, reason: cannotRead(e) })
+        return
+      }
       for (let i = 0; i < names.length; i++) if (!SKIPPED_DIRS.has(names[i])) visit(join(p, names[i]), false)
-    } else if (st.isFile()) out.push({ path: p, explicit, size: st.size, mtimeMs: st.mtimeMs })
+    } else if (st.isFile()) {
+      // A file both named and inside a named folder is one candidate (read once, listed once).
+      const at = seenFiles.get(p)
+      if (at !== undefined) out[at].explicit ||= explicit
+      else {
+        seenFiles.set(p, out.length)
+        out.push({ path: p, explicit, size: st.size, mtimeMs: st.mtimeMs })
+      }
+    }
   }
   for (const p of paths) visit(resolve(p), true)
   return out
+}
+
+/** Why a file or folder could not be read, in the words of the skipped list. */
+export function cannotRead(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code
+  const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message
+  return `cannot read: ${why}`
 }

@@ -1,9 +1,7 @@
-import { compact, exact } from '../../../shared/format'
+import { byteSize, compact, exact } from '../../../shared/format'
 import { skippedByReason, useImports } from '../stores/imports'
 
-const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`)
-
-/** Each running import with a progress bar (bytes, lines, files) and Cancel; then what the last import did. */
+/** Each running import with a progress bar (bytes, lines, runs, files) and Cancel; then what the last import did. */
 export function ImportStatus() {
   // Select the stored object (stable between updates), not a fresh array: zustand re-renders on identity.
   const activeMap = useImports((s) => s.active)
@@ -21,7 +19,7 @@ export function ImportStatus() {
             <span className="import-label" title={a.label}>{a.label}</span>
             <progress max={100} value={p ? pct : undefined} aria-label="import progress" />
             <span className="import-figures" data-testid="import-figures">
-              {p ? `${pct}% · ${bytes(p.bytesRead)} of ${bytes(p.totalBytes)} · ${compact(p.lines)} lines · ${p.filesDone}/${p.filesTotal} files` : 'uploading…'}
+              {p ? `${pct}% · ${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)} · ${compact(p.lines)} lines · ${exact(p.runs)} runs · ${p.filesDone}/${p.filesTotal} files` : 'uploading…'}
             </span>
             <button onClick={() => void cancel(a.id)} data-testid="import-cancel">Cancel</button>
           </div>
@@ -36,6 +34,7 @@ export function ImportStatus() {
           ) : (
             <span>
               Imported {last.runs} run{last.runs === 1 ? '' : 's'} from {exact(last.files)} file{last.files === 1 ? '' : 's'}
+              {last.unchanged > 0 && ` (${exact(last.unchanged)} unchanged since the last import, not read again)`}
               {last.skipped.length > 0 && `, skipped ${exact(last.skipped.length)}:`}
             </span>
           )}

@@ -19,6 +19,8 @@ export interface ImportSummary {
   label: string
   runs: number
   files: number
+  /** Files unchanged since the last import: not read, so their bad lines are not listed again. */
+  unchanged: number
   skipped: SkippedInput[]
   error: string | null
   cancelled: boolean
@@ -48,9 +50,9 @@ export const useImports = create<ImportsState>((set, get) => ({
     const { [id]: _done, ...rest } = get().active
     if (!res.ok) {
       const cancelled = res.error.code === 'cancelled'
-      return set({ active: rest, last: { id, label, runs: 0, files: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled } })
+      return set({ active: rest, last: { id, label, runs: 0, files: 0, unchanged: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled } })
     }
-    set({ active: rest, last: { id, label, runs: res.data.runs.length, files: res.data.files, skipped: res.data.skipped, error: null, cancelled: false } })
+    set({ active: rest, last: { id, label, runs: res.data.runs.length, files: res.data.files, unchanged: res.data.unchanged, skipped: res.data.skipped, error: null, cancelled: false } })
     // The import named its runs: only those are fetched again, not the whole list. If the user moved on meanwhile, stay where they went.
     const whereTheUserWas = location.hash
     await useRuns.getState().refreshRuns(res.data.runs.map((r) => r.id))
