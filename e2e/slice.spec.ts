@@ -31,7 +31,7 @@ test('a dropped Claude Code transcript becomes a run whose numbers match the fil
 
   await dropFiles(page, [SIDECHAIN])
   const f = sessionFacts([SIDECHAIN]).get('88a8d761-7b9a-4bf1-a8ca-c1febe6bf358')!
-  await expect(page.getByTestId('import-result')).toContainText('Imported 1 run')
+  await expect(page.getByTestId('import-result').first()).toContainText('Imported 1 run')
   await expect(page.getByTestId('run-title')).toContainText('88a8d761')
   await expect(page.getByTestId('kpi-duration')).toHaveAttribute('data-value', String(f.durationMs))
   await expectKpi(page, 'llm-calls', f.llmCalls)
@@ -53,7 +53,7 @@ test('a session and its subagent file dropped together form one run with the sub
   await page.goto(host.url)
   await dropFiles(page, [SHOWCASE_MAIN, SHOWCASE_SUB])
   const f = sessionFacts([SHOWCASE_MAIN, SHOWCASE_SUB]).get('55550000-0000-4000-8000-000000000001')!
-  await expect(page.getByTestId('import-result')).toContainText('Imported 1 run')
+  await expect(page.getByTestId('import-result').first()).toContainText('Imported 1 run')
   await expectKpi(page, 'agents', f.agents)
   await expectKpi(page, 'llm-calls', f.llmCalls)
   await expectKpi(page, 'input-tokens', f.inputTokens)
@@ -75,6 +75,6 @@ test('a dropped file that is not a transcript is reported, not imported', async 
     return dt
   })
   await page.dispatchEvent('[data-testid="app"]', 'drop', { dataTransfer })
-  await expect(page.getByTestId('import-result')).toContainText('notes.txt — unknown format')
+  await expect(page.getByTestId('import-result').first()).toContainText('notes.txt — unknown format')
   await expect(page.getByTestId('empty-state')).toBeVisible()
 })

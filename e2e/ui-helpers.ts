@@ -27,7 +27,7 @@ export async function drop(page: Page, items: DropItem[]): Promise<void> {
 /** Drops files and waits until the import summary says how many runs came in. */
 export async function importItems(page: Page, items: DropItem[], runs: number): Promise<void> {
   await drop(page, items)
-  await expect(page.getByTestId('import-result')).toContainText(`Imported ${runs} run${runs === 1 ? '' : 's'}`, { timeout: 30_000 })
+  await expect(page.getByTestId('import-result').first()).toContainText(`Imported ${runs} run${runs === 1 ? '' : 's'}`, { timeout: 30_000 })
 }
 
 /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Core } from '../core'
+import { UPLOADS_PREFIX } from '../core/ingest/upload-place'
 
 const send = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
@@ -19,9 +20,12 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
  *   POST /api/v1/uploads                      → { uploadId }
  *   PUT  /api/v1/uploads/:id/files?path=REL   raw file body, streamed to disk
  *   POST /api/v1/uploads/:id/import           { group?, tags?, importId? } → ImportResult
+ *   DELETE /api/v1/uploads/:id                an upload given up on (cancelled, failed) is removed
+ *
+ * Where the files were is unknown here: see core/ingest/upload-place.ts for what that changes.
  */
 export class UploadArea {
-  private readonly root = mkdtempSync(join(tmpdir(), 'swarmscope-uploads-'))
+  private readonly root = mkdtempSync(join(tmpdir(), UPLOADS_PREFIX))
   private readonly open = new Set<string>()
 
   constructor(private readonly core: Core) {}
@@ -37,6 +41,11 @@ export class UploadArea {
     }
     if (!id || !this.open.has(id)) return send(res, 404, { ok: false, error: { code: 'not_found', message: 'no such upload' } })
     const dir = join(this.root, id)
+    if (req.method === 'DELETE' && parts.length === 4) {
+      this.open.delete(id)
+      rmSync(dir, { recursive: true, force: true })
+      return send(res, 200, { ok: true, data: { removed: true } })
+    }
     if (req.method === 'PUT' && parts[4] === 'files') {
       const rel = normalize(url.searchParams.get('path') ?? '').replace(/^([/\\])+/, '')
       const target = join(dir, rel)

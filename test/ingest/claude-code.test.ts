@@ -265,6 +265,17 @@ describe('Claude Code transcripts', () => {
     core.close()
   })
 
+  it('a cancel that arrives before its import (a drop still uploading) refuses that import when it comes', async () => {
+    const core = createCore({ path: tempDb() })
+    expect(await core.call('import.cancel', { importId: 'early' })).toEqual({ ok: true, data: { cancelled: false } })
+    expect(await core.call('import.paths', { paths: [SIDECHAIN], importId: 'early' })).toEqual({ ok: false, error: { code: 'cancelled', message: 'import cancelled' } })
+    expect(await core.call('runs.list', {})).toEqual({ ok: true, data: [] })
+    // Refused once: the same id imports next time, and other imports were never affected.
+    expect((await importOk(core, [SIDECHAIN])).runs).toHaveLength(1)
+    expect((await core.call('import.paths', { paths: [SIDECHAIN], importId: 'early' })).ok).toBe(true)
+    core.close()
+  })
+
   it('never crashes on arbitrary or mutated lines (1,000 fuzzed inputs)', async () => {
     const dir = tempDir()
     const base = readFileSync(SIDECHAIN, 'utf8').split('\n').filter(Boolean)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { CoreError } from '../../shared/result'
 import { loadConfig } from '../config/file'
 import { importPaths } from '../ingest/importer'
 import { userRedactionRules } from '../privacy/user-rules'
@@ -7,9 +8,15 @@ import type { CoreContext, HandlersFor } from './types'
 
 export function importHandlers({ store, writes, emit }: CoreContext): HandlersFor<'import'> {
   const running = new Map<string, AbortController>()
+  /**
+   * Cancels that came before their import started (a drop still uploading when Cancel was
+   * clicked, its import request already on its way): that import is refused when it arrives.
+   */
+  const cancelledEarly = new Set<string>()
   return {
     'import.paths': async (i) => {
       const importId = i.importId ?? randomUUID()
+      if (cancelledEarly.delete(importId)) throw new CoreError('cancelled', 'import cancelled')
       const redactRules = userRedactionRules(store.path, i.redactRules)
       const abort = new AbortController()
       running.set(importId, abort)
@@ -36,6 +43,11 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
     'import.cancel': (i) => {
       const abort = running.get(i.importId)
       abort?.abort()
+      if (!abort) {
+        cancelledEarly.add(i.importId)
+        // Ids of imports that never came would otherwise pile up: the oldest go.
+        if (cancelledEarly.size > 100) cancelledEarly.delete(cancelledEarly.values().next().value as string)
+      }
       return { cancelled: abort !== undefined }
     },
   }

@@ -8,6 +8,7 @@ import { continues, planRereads } from './continuity'
 import { readFileJob, type FileJob, type FileOutcome } from './file-reader'
 import { groupNewRuns } from './grouping'
 import { knownFiles } from './known-files'
+import { inUpload } from './upload-place'
 import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool'
 import { decode } from './record-stream'
 import { Replay } from './replay'
@@ -191,9 +192,11 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     const finish = (job: FileJob, outcome: FileOutcome) => {
       if (outcome.kind === 'read') {
         imported++
-        putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy, outcome.tailHash)
+        // An upload's scratch copy is not remembered: no later import finds it there (upload-place.ts).
+        const remember = !inUpload(job.path)
+        if (remember) putFile.run(job.path, outcome.format, outcome.endOffset, job.mtimeMs, outcome.headHash, outcome.endOffset, outcome.lines, outcome.resume, Date.now(), policy, outcome.tailHash)
         const fed = startFile()
-        for (const runId of fed) putFileRun.run(job.path, runId)
+        if (remember) for (const runId of fed) putFileRun.run(job.path, runId)
         // A grown file whose new lines were all refused fed nothing this time: its runs are
         // still the file's, and the answer names them as it does for an unchanged file.
         if (fed.size === 0 && job.prev) for (const runId of known.runs(job.path)) unchangedRuns.add(runId)

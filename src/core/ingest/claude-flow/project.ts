@@ -3,6 +3,7 @@ import { basename, resolve, sep } from 'node:path'
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { isObj, type RecordSink } from '../records'
 import type { Path } from './checks'
+import { uploadPlace } from '../upload-place'
 
 /** The folders claude-flow writes into a project; the folder holding them is the project root. */
 export const LAYOUT_DIRS = new Set(['.claude-flow', '.swarm', '.hive-mind'])
@@ -28,12 +29,19 @@ export function projectOf(path: string): Project | null {
 }
 
 export function projectAt(root: string, rel: string): Project {
-  return { root, runId: `cf-${createHash('sha1').update(root).digest('hex').slice(0, 16)}`, rel }
+  // A project folder dropped in a browser is known by its name there (upload-place.ts); layout
+  // folders dropped on their own have no project folder, and stay one run per drop.
+  const place = uploadPlace(root)
+  const key = place ? `upload:${place}` : root
+  return { root, runId: `cf-${createHash('sha1').update(key).digest('hex').slice(0, 16)}`, rel }
 }
 
 function runRecord(p: Project) {
-  const project = basename(p.root) || p.root
-  return { id: p.runId, source: 'claude-flow', format: 'claude-flow', name: `${project} · claude-flow`, attrs: { project, projectRoot: p.root } }
+  const place = uploadPlace(p.root)
+  // Never the scratch folder of an upload: it is gone once the import ends, and names nothing.
+  const project = place === null ? basename(p.root) || p.root : place ? basename(place) : 'dropped files'
+  const projectRoot = place === null ? p.root : place ? `(dropped) ${place}` : '(dropped)'
+  return { id: p.runId, source: 'claude-flow', format: 'claude-flow', name: `${project} · claude-flow`, attrs: { project, projectRoot } }
 }
 
 /**

@@ -1,12 +1,13 @@
 import { routeAddresses } from 'virtual:route-addresses'
 import type { EventName, RouteName } from '../../../shared/contract'
 import type { CoreClient } from '../../../shared/client'
-import type { ImportResult } from '../../../shared/dto'
 import type { Result } from '../../../shared/result'
+import type { DropImporter } from './drop'
+import type { ImportResult } from '../../../shared/dto'
 import { filesFromDrop } from '../lib/dropped-files'
 
 /** The contract over the local host: REST calls with the token, push events over one WebSocket. */
-export function createHttpClient(token: string): CoreClient & { importDrop(dt: DataTransfer, importId: string): Promise<Result<ImportResult>> } {
+export function createHttpClient(token: string): CoreClient & DropImporter {
   const headers = { 'x-swarmscope-token': token }
   const listeners = new Map<string, Set<(p: unknown) => void>>()
   let socket: WebSocket | null = null
@@ -57,17 +58,43 @@ export function createHttpClient(token: string): CoreClient & { importDrop(dt: D
       set.add(listener as (p: unknown) => void)
       return () => set.delete(listener as (p: unknown) => void)
     },
-    async importDrop(dt, importId) {
-      // filesFromDrop reads the DataTransfer before its first await: its items expire after the event.
-      const files = await filesFromDrop(dt)
-      if (files.length === 0) return { ok: false, error: { code: 'bad_request', message: 'nothing to import in that drop' } }
-      const created = await request<{ uploadId: string }>('POST', '/api/v1/uploads')
-      if (!created.ok) return created
-      for (const f of files) {
-        const res = await fetch(`/api/v1/uploads/${created.data.uploadId}/files?path=${encodeURIComponent(f.relativePath)}`, { method: 'PUT', headers, body: f.file })
-        if (!res.ok) return { ok: false, error: { code: 'io_error', message: `upload of ${f.relativePath} failed (${res.status})` } }
+    async importDrop(dt, importId, signal) {
+      const cancelled = { ok: false as const, error: { code: 'cancelled' as const, message: 'import cancelled' } }
+      let uploadId: string | null = null
+      try {
+        // filesFromDrop reads the DataTransfer before its first await: its items expire after the event.
+        const { files, unreadable } = await filesFromDrop(dt)
+        if (files.length === 0) {
+          const why = unreadable.length ? `: ${unreadable.map((u) => `${u.file} (${u.reason})`).join(', ')}` : ''
+          return { ok: false, error: { code: 'bad_request', message: `nothing to import in that drop${why}` } }
+        }
+        const created = await request<{ uploadId: string }>('POST', '/api/v1/uploads')
+        if (!created.ok) return created
+        uploadId = created.data.uploadId
+        // A file that cannot be uploaded (written to meanwhile, gone) is listed; the others go on.
+        const failed: typeof unreadable = []
+        for (const f of files) {
+          if (signal?.aborted) return cancelled
+          try {
+            const res = await fetch(`/api/v1/uploads/${uploadId}/files?path=${encodeURIComponent(f.relativePath)}`, { method: 'PUT', headers, body: f.file, signal })
+            if (!res.ok) failed.push({ file: f.relativePath, line: null, reason: `could not be uploaded (HTTP ${res.status})` })
+          } catch (e) {
+            if (signal?.aborted) return cancelled
+            failed.push({ file: f.relativePath, line: null, reason: `could not be uploaded (changed or removed while it was read? ${(e as Error).message})` })
+          }
+        }
+        if (signal?.aborted) return cancelled
+        if (failed.length === files.length) return { ok: false, error: { code: 'io_error', message: `no file of that drop could be uploaded: ${failed[0].file} ${failed[0].reason}` } }
+        const res = await request<ImportResult>('POST', `/api/v1/uploads/${uploadId}/import`, { importId })
+        uploadId = null // the import removes the upload, whatever its outcome
+        if (res.ok) res.data.skipped.unshift(...unreadable, ...failed)
+        return res
+      } catch (e) {
+        return { ok: false, error: { code: 'io_error', message: `the drop could not be read: ${(e as Error).message}` } }
+      } finally {
+        // An upload left behind (cancelled, failed) is removed now, not when the host stops.
+        if (uploadId !== null) void request('DELETE', `/api/v1/uploads/${uploadId}`)
       }
-      return request<ImportResult>('POST', `/api/v1/uploads/${created.data.uploadId}/import`, { importId })
     },
   }
 }

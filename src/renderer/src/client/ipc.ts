@@ -1,9 +1,10 @@
 import type { CoreClient, PreloadApi } from '../../../shared/client'
 import type { ImportResult } from '../../../shared/dto'
 import type { Result } from '../../../shared/result'
+import type { DropImporter } from './drop'
 
 /** The contract over Electron IPC, through the preload's narrow `window.api`. */
-export function createIpcClient(api: PreloadApi): CoreClient & { importDrop(dt: DataTransfer, importId: string): Promise<Result<ImportResult>> } {
+export function createIpcClient(api: PreloadApi): CoreClient & DropImporter {
   return {
     call: (route, input) => api.call(route, input) as never,
     on: (event, listener) => api.on(event, listener as (p: unknown) => void),

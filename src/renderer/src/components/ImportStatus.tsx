@@ -6,7 +6,7 @@ export function ImportStatus() {
   // Select the stored object (stable between updates), not a fresh array: zustand re-renders on identity.
   const activeMap = useImports((s) => s.active)
   const active = Object.values(activeMap)
-  const last = useImports((s) => s.last)
+  const recent = useImports((s) => s.recent)
   const cancel = useImports((s) => s.cancel)
   const dismiss = useImports((s) => s.dismiss)
   return (
@@ -25,14 +25,15 @@ export function ImportStatus() {
           </div>
         )
       })}
-      {last && (
-        <div className={last.error ? 'notice error' : 'notice'} data-testid="import-result" role={last.error ? 'alert' : undefined}>
+      {recent.map((last) => (
+        <div key={last.id} className={last.error ? 'notice error' : 'notice'} data-testid="import-result" role={last.error ? 'alert' : undefined}>
           {last.error ? (
             <span>Import of {last.label} failed: {last.error}</span>
           ) : last.cancelled ? (
             <span>Import of {last.label} cancelled; nothing was changed.</span>
           ) : (
             <span>
+              {recent.length > 1 && `${last.label}: `}
               Imported {last.runs} run{last.runs === 1 ? '' : 's'} from {exact(last.files)} file{last.files === 1 ? '' : 's'}
               {last.unchanged > 0 && ` (${exact(last.unchanged)} unchanged since the last import, not read again)`}
               {last.skipped.length > 0 && `, skipped ${exact(last.skipped.length)}:`}
@@ -49,9 +50,9 @@ export function ImportStatus() {
               </ul>
             </details>
           )}
-          <button className="link" onClick={dismiss}>Dismiss</button>
+          <button className="link" onClick={() => dismiss(last.id)}>Dismiss</button>
         </div>
-      )}
+      ))}
     </div>
   )
 }

@@ -28,31 +28,51 @@ export interface ImportSummary {
 
 interface ImportsState {
   active: Record<string, ActiveImport>
-  last: ImportSummary | null
+  /** What the imports of this window did, newest first: an overlapping drop does not hide the one before it. */
+  recent: ImportSummary[]
   importDrop(dt: DataTransfer): Promise<void>
   cancel(id: string): Promise<void>
-  dismiss(): void
+  dismiss(id: string): void
 }
+
+/** Summaries kept on screen at once; older ones go (each stays until dismissed or pushed out). */
+const MAX_SUMMARIES = 5
 
 const describeDrop = (dt: DataTransfer) => {
   const names = [...dt.files].map((f) => f.name)
   return names.length === 0 ? 'dropped items' : names.length === 1 ? names[0] : `${names[0]} and ${names.length - 1} more`
 }
 
+/** Drops still handing their files over: Cancel stops the upload before the import starts. */
+const aborts = new Map<string, AbortController>()
+
 export const useImports = create<ImportsState>((set, get) => ({
   active: {},
-  last: null,
+  recent: [],
   async importDrop(dt) {
     const id = crypto.randomUUID()
     const label = describeDrop(dt)
+    const abort = new AbortController()
+    aborts.set(id, abort)
     set({ active: { ...get().active, [id]: { id, label, startedAt: Date.now(), progress: null } } })
-    const res = await client.importDrop(dt, id)
-    const { [id]: _done, ...rest } = get().active
+    const done = (summary: Omit<ImportSummary, 'id' | 'label'>) => {
+      const { [id]: _done, ...rest } = get().active
+      set({ active: rest, recent: [{ id, label, ...summary }, ...get().recent].slice(0, MAX_SUMMARIES) })
+    }
+    let res
+    try {
+      res = await client.importDrop(dt, id, abort.signal)
+    } catch (e) {
+      // Whatever went wrong, the drop leaves the bar and says why: it never hangs on "uploading…".
+      res = { ok: false as const, error: { code: 'internal' as const, message: (e as Error).message } }
+    } finally {
+      aborts.delete(id)
+    }
     if (!res.ok) {
       const cancelled = res.error.code === 'cancelled'
-      return set({ active: rest, last: { id, label, runs: 0, files: 0, unchanged: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled } })
+      return done({ runs: 0, files: 0, unchanged: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled })
     }
-    set({ active: rest, last: { id, label, runs: res.data.runs.length, files: res.data.files, unchanged: res.data.unchanged, skipped: res.data.skipped, error: null, cancelled: false } })
+    done({ runs: res.data.runs.length, files: res.data.files, unchanged: res.data.unchanged, skipped: res.data.skipped, error: null, cancelled: false })
     // The import named its runs: only those are fetched again, not the whole list. If the user moved on meanwhile, stay where they went.
     const whereTheUserWas = location.hash
     await useRuns.getState().refreshRuns(res.data.runs.map((r) => r.id))
@@ -60,9 +80,10 @@ export const useImports = create<ImportsState>((set, get) => ({
     if (first && location.hash === whereTheUserWas) navigate(paths.dashboard(first.id))
   },
   async cancel(id) {
+    aborts.get(id)?.abort()
     await client.call('import.cancel', { importId: id })
   },
-  dismiss: () => set({ last: null }),
+  dismiss: (id) => set({ recent: get().recent.filter((r) => r.id !== id) }),
 }))
 
 client.on('import.progress', (p) => {
