@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { test as base, expect, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { generateSwarm } from '../test/helpers/generated-swarm'
+import { SIDECHAIN } from '../test/helpers/transcript-facts'
 import { startHost, type RunningHost } from './host'
 
 // Real files and folders dropped through Chromium's own drag and drop (the DevTools protocol
@@ -101,4 +102,19 @@ test('Cancel while the files are still uploading stops the drop; a drop after it
   await expect(results.first()).toContainText('small.ndjson: Imported 1 run')
   await expect(results.nth(1)).toContainText('big.ndjson cancelled')
   expect((await runsOf(host)).map((r) => r.id)).toEqual(['drop-small'])
+})
+
+test('a Swarmscope bundle dropped on the window opens its runs; a file that only looks like one is listed', async ({ page, host, scratch }) => {
+  const db = join(scratch, 'team.db')
+  for (const args of [['import', SIDECHAIN], ['bundle', 'export', 'latest', '--out', join(scratch, 'team.swarmscope')]]) {
+    const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+  }
+  writeFileSync(join(scratch, 'broken.swarmscope'), 'not a bundle')
+  await page.goto(host.url)
+  await dropPaths(page, [join(scratch, 'team.swarmscope'), join(scratch, 'broken.swarmscope')])
+  const result = page.getByTestId('import-result').first()
+  await expect(result).toContainText('Imported 1 run from 2 files, skipped 1', { timeout: 30_000 })
+  await expect(page.getByTestId('import-skipped').first()).toContainText('broken.swarmscope — not a Swarmscope bundle')
+  expect((await runsOf(host)).map((r) => r.id)).toEqual([expect.stringMatching(/^cc-/)])
 })

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Core } from '../core'
+import type { ImportResult } from '../shared/dto'
 import { UPLOADS_PREFIX } from '../core/ingest/upload-place'
 
 const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -60,18 +61,42 @@ export class UploadArea {
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {}
       try {
         // Each dropped item is named explicitly (an unknown file is reported); dropped folders are walked.
-        const paths = readdirSync(dir).map((name) => join(dir, name))
-        if (paths.length === 0) return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'nothing was uploaded' } })
-        const result = await this.core.call('import.paths', { ...body, paths } as never)
+        const all = readdirSync(dir).map((name) => join(dir, name))
+        if (all.length === 0) return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'nothing was uploaded' } })
+        // A Swarmscope bundle dropped on the window opens as it does from File › Open….
+        const bundles = all.filter((p) => p.endsWith('.swarmscope'))
+        const paths = all.filter((p) => !p.endsWith('.swarmscope'))
+        const opened = await this.openBundles(bundles, dir)
+        const result = paths.length ? await this.core.call('import.paths', { ...body, paths } as never) : opened.result
+        if (!result.ok) return send(res, 400, result)
+        if (paths.length) {
+          result.data.runs.push(...opened.result.data.runs)
+          result.data.skipped.push(...opened.result.data.skipped)
+          result.data.kept.push(...opened.result.data.kept)
+          result.data.files += bundles.length
+        }
         // Skipped entries name the file as the user knows it, not our scratch folder.
-        if (result.ok) for (const s of result.data.skipped) s.file = s.file.startsWith(dir + sep) ? s.file.slice(dir.length + 1) : s.file
-        return send(res, result.ok ? 200 : 400, result)
+        for (const s of result.data.skipped) s.file = s.file.startsWith(dir + sep) ? s.file.slice(dir.length + 1) : s.file
+        return send(res, 200, result)
       } finally {
         this.open.delete(id)
         rmSync(dir, { recursive: true, force: true })
       }
     }
     return send(res, 405, { ok: false, error: { code: 'bad_request', message: 'unsupported upload request' } })
+  }
+
+  /** Imports dropped bundles: their runs, a refused bundle as a skipped file, runs already stored as kept. */
+  private async openBundles(bundles: string[], dir: string) {
+    const data: ImportResult = { runs: [], skipped: [], files: bundles.length, unchanged: 0, kept: [] }
+    for (const path of bundles) {
+      const r = await this.core.call('bundle.import', { path })
+      if (r.ok) {
+        data.runs.push(...r.data.runs)
+        data.kept.push(...r.data.existing)
+      } else data.skipped.push({ file: path.slice(dir.length + 1), line: null, reason: `not a Swarmscope bundle: ${r.error.message}` })
+    }
+    return { result: { ok: true as const, data } }
   }
 
   dispose(): void {
