@@ -60,7 +60,7 @@ test('a dropped folder imports what the browser can read and lists the rest; the
   const result = page.getByTestId('import-result').first()
   await expect(result).toContainText('Imported 1 run', { timeout: 30_000 })
   // The browser cannot even say the file's name: the entry is listed under its folder.
-  await expect(page.getByTestId('import-skipped').first()).toContainText('v2.7_swarm-tickets/ — cannot read')
+  await expect(page.getByTestId('import-skipped').first()).toContainText('v2.7_swarm-tickets/ — cannot read: a file in this folder whose name is not valid UTF-8')
   const first = (await runsOf(host)).filter((r) => r.id.startsWith('cf-'))
   expect(first.map((r) => r.name)).toEqual(['v2.7_swarm-tickets · claude-flow'])
   // The same figures as the CLI's import of the folder in place.
@@ -115,6 +115,10 @@ test('a Swarmscope bundle dropped on the window opens its runs; a file that only
   await dropPaths(page, [join(scratch, 'team.swarmscope'), join(scratch, 'broken.swarmscope')])
   const result = page.getByTestId('import-result').first()
   await expect(result).toContainText('Imported 1 run from 2 files, skipped 1', { timeout: 30_000 })
-  await expect(page.getByTestId('import-skipped').first()).toContainText('broken.swarmscope — not a Swarmscope bundle')
+  await expect(page.getByTestId('import-skipped').first()).toContainText('broken.swarmscope — not a Swarmscope bundle: it is not a SQLite file')
   expect((await runsOf(host)).map((r) => r.id)).toEqual([expect.stringMatching(/^cc-/)])
+  // Opened again: nothing added, and the summary says why.
+  await dropPaths(page, [join(scratch, 'team.swarmscope')])
+  await expect(page.getByTestId('import-result')).toHaveCount(2, { timeout: 30_000 })
+  await expect(page.getByTestId('import-result').first()).toContainText('Imported 0 runs from 1 file; 1 run was already stored and left as it was')
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join, normalize, sep } from 'node:path'
@@ -52,7 +52,13 @@ export class UploadArea {
       const target = join(dir, rel)
       if (!rel || !target.startsWith(dir + sep)) return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'bad file path' } })
       mkdirSync(dirname(target), { recursive: true })
-      await pipeline(req, createWriteStream(target))
+      try {
+        await pipeline(req, createWriteStream(target))
+      } catch (e) {
+        // An upload cut off part-way (the file changed, the page cancelled) leaves nothing to import.
+        rmSync(target, { force: true })
+        throw e
+      }
       return send(res, 200, { ok: true, data: { path: rel } })
     }
     if (req.method === 'POST' && parts[4] === 'import') {
@@ -64,8 +70,9 @@ export class UploadArea {
         const all = readdirSync(dir).map((name) => join(dir, name))
         if (all.length === 0) return send(res, 400, { ok: false, error: { code: 'bad_request', message: 'nothing was uploaded' } })
         // A Swarmscope bundle dropped on the window opens as it does from File › Open….
-        const bundles = all.filter((p) => p.endsWith('.swarmscope'))
-        const paths = all.filter((p) => !p.endsWith('.swarmscope'))
+        const isBundle = (p: string) => p.endsWith('.swarmscope') && statSync(p).isFile()
+        const bundles = all.filter(isBundle)
+        const paths = all.filter((p) => !isBundle(p))
         const opened = await this.openBundles(bundles, dir)
         const result = paths.length ? await this.core.call('import.paths', { ...body, paths } as never) : opened.result
         if (!result.ok) return send(res, 400, result)
@@ -94,7 +101,7 @@ export class UploadArea {
       if (r.ok) {
         data.runs.push(...r.data.runs)
         data.kept.push(...r.data.existing)
-      } else data.skipped.push({ file: path.slice(dir.length + 1), line: null, reason: `not a Swarmscope bundle: ${r.error.message}` })
+      } else data.skipped.push({ file: path.slice(dir.length + 1), line: null, reason: r.error.message.replace(`${path} is `, '').split(dir + sep).join('') })
     }
     return { result: { ok: true as const, data } }
   }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SHOWCASE_MAIN, SIDECHAIN } from '../helpers/transcript-facts'
@@ -43,6 +43,14 @@ describe('swarmscope import at the command line', () => {
     chmodSync(join(logs, 'good.jsonl'), 0o644)
     chmodSync(join(logs, 'noread.jsonl'), 0o000)
     chmodSync(join(logs, 'locked'), 0o000)
+    // A claude-flow database the user may not read, beside a -wal they may (its sniff reads the database).
+    const hive = new URL('../../../shared/fixtures/real/claude-flow/v2.7_swarm-tickets/.hive-mind/', import.meta.url).pathname
+    mkdirSync(join(logs, 'proj', '.hive-mind'), { recursive: true })
+    for (const f of ['hive.db', 'hive.db-wal']) copyFileSync(join(hive, f), join(logs, 'proj', '.hive-mind', f))
+    chmodSync(join(logs, 'proj'), 0o755)
+    chmodSync(join(logs, 'proj', '.hive-mind'), 0o755)
+    chmodSync(join(logs, 'proj', '.hive-mind', 'hive.db-wal'), 0o644)
+    chmodSync(join(logs, 'proj', '.hive-mind', 'hive.db'), 0o000)
     // A name that is not UTF-8 cannot be named by a JavaScript string: listed as such, not as missing.
     writeFileSync(Buffer.concat([Buffer.from(`${logs}/notes-`), Buffer.from([0xff]), Buffer.from('.jsonl')]), '{}\n')
     const env = { HOME: home, SWARMSCOPE_DATA: join(home, 'data') }
@@ -57,7 +65,16 @@ describe('swarmscope import at the command line', () => {
       { file: join(logs, 'locked'), line: null, reason: 'cannot read: permission denied' },
       { file: join(logs, 'notes-\uFFFD.jsonl'), line: null, reason: 'cannot read: its name is not valid UTF-8' },
       { file: join(logs, 'noread.jsonl'), line: null, reason: 'cannot read: permission denied' },
+      { file: join(logs, 'proj', '.hive-mind', 'hive.db'), line: null, reason: 'cannot read: permission denied' },
+      { file: join(logs, 'proj', '.hive-mind', 'hive.db-wal'), line: null, reason: 'cannot read: permission denied' },
     ])
+    // Imported before, grown since, unreadable now: nothing is read, so no run is named and the exit says so.
+    const good = join(logs, 'good.jsonl')
+    appendFileSync(good, '\n')
+    chmodSync(good, 0o000)
+    const again = cli(['--db', db, 'import', good, '--json'], { env, asUser: true })
+    expect(again.code).toBe(1)
+    expect(json(again)).toEqual({ runs: [], skipped: [{ file: good, line: null, reason: 'cannot read: permission denied' }] })
     chmodSync(join(logs, 'locked'), 0o755)
   })
 

@@ -140,6 +140,27 @@ describe('local host', () => {
     expect(err.message).toMatch(/401/)
   })
 
+  it('an upload cut off part-way leaves nothing to import; one given up on is removed', async () => {
+    const base = await start()
+    const h = { 'x-swarmscope-token': TOKEN }
+    const { data } = await body<{ uploadId: string }>(await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h }))
+    // The body is announced at 1 MB and the connection dropped after a transcript's worth of complete lines.
+    const lines = readFileSync(SHOWCASE_MAIN, 'utf8')
+    await new Promise<void>((resolve) => {
+      const req = request(`${base}/api/v1/uploads/${data.uploadId}/files?path=cut.jsonl`, { method: 'PUT', headers: { ...h, 'content-length': 1_000_000 } })
+      req.on('error', () => resolve())
+      req.write(lines, () => setTimeout(() => (req.destroy(), resolve()), 200))
+    })
+    await new Promise((r) => setTimeout(r, 200))
+    const imported = await body<unknown>(await fetch(`${base}/api/v1/uploads/${data.uploadId}/import`, { method: 'POST', headers: h }))
+    expect(imported).toMatchObject({ ok: false, error: { message: 'nothing was uploaded' } })
+    expect(await core.call('runs.list', {})).toEqual({ ok: true, data: [] })
+    // DELETE removes an upload: it is gone for any later request.
+    const other = await body<{ uploadId: string }>(await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: h }))
+    expect((await fetch(`${base}/api/v1/uploads/${other.data.uploadId}`, { method: 'DELETE', headers: h })).status).toBe(200)
+    expect((await fetch(`${base}/api/v1/uploads/${other.data.uploadId}/files?path=a.jsonl`, { method: 'PUT', headers: h, body: lines })).status).toBe(404)
+  })
+
   it('rejects upload paths that climb out of the upload folder', async () => {
     const base = await start()
     const h = { 'x-swarmscope-token': TOKEN }

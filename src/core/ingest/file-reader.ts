@@ -96,7 +96,13 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
         data = readAt(fd, 0, size)
         head = data.subarray(0, Math.min(data.length, HEAD_BYTES))
       } else if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
-      format = formats.find((f) => f.sniff({ path, name, size, head }))
+      try {
+        format = formats.find((f) => f.sniff({ path, name, size, head }))
+      } catch (e) {
+        // A sniffer that reads a companion file (a -wal's database) met one it may not read.
+        if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e
+        return { kind: 'unknown', reason: cannotRead(e), why: 'unreadable' }
+      }
     }
     if (!format) {
       if (deferUnknown) return { kind: 'deferred' }

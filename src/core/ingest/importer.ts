@@ -168,9 +168,9 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       try {
         head = prev && !rereadAll && APPEND_ONLY.has(prev.format) ? continues(c.path, c.size, prev) : undefined
       } catch (e) {
-        // Unreadable now (permissions changed): what the file fed stays stored as it was.
+        // Unreadable now (permissions changed): what the file fed stays stored as it was, and
+        // the answer does not name its runs as if they had been read.
         skipped.push({ file: c.path, line: null, reason: cannotRead(e) })
-        for (const runId of known.runs(c.path)) unchangedRuns.add(runId)
         continue
       }
       if (head === null) {

@@ -1,5 +1,6 @@
 import type { FileImportContext } from './formats'
 import { readLines } from './lines'
+import { inUpload } from './upload-place'
 import { LineError } from './records'
 
 /** A last line without its newline is complete only if it parses; otherwise it is being written. */
@@ -32,6 +33,8 @@ export async function readJsonLines(ctx: FileImportContext, onLine: (text: strin
     parses,
     { startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, data: ctx.data, signal: ctx.signal, onProgress: ctx.progress, throttle: ctx.throttle },
   )
-  if (result.incompleteTail) ctx.skip(result.lines + 1, 'incomplete last line (no newline, not valid JSON); it is read again on the next import')
+  // A dropped file's scratch copy is never read again: the user has to drop it again once it is complete.
+  const again = inUpload(ctx.path) ? 'drop the file again once it is complete' : 'it is read again on the next import'
+  if (result.incompleteTail) ctx.skip(result.lines + 1, `incomplete last line (no newline, not valid JSON); ${again}`)
   return { endOffset: result.endOffset, lines: result.lines }
 }

@@ -92,7 +92,10 @@ function importDb(ctx: FileImportContext, dbPath: string, project: Project): voi
   } catch (e) {
     // A corrupt, locked or vanished database is reported and skipped; a bug in our code is not.
     if (e instanceof LineError || typeof (e as { code?: unknown }).code === 'string') {
-      ctx.skip(null, `cannot read SQLite database: ${(e as Error).message}`)
+      // A file we may not read is said so, naming it, not by the copy's scratch path.
+      const code = (e as { code?: unknown }).code
+      const denied = code === 'EACCES' || code === 'EPERM'
+      ctx.skip(null, denied ? `cannot read SQLite database ${basename(dbPath)} or its -wal: permission denied` : `cannot read SQLite database: ${(e as Error).message}`)
       return
     }
     throw e

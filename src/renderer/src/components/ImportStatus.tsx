@@ -36,6 +36,7 @@ export function ImportStatus() {
               {recent.length > 1 && `${last.label}: `}
               Imported {last.runs} run{last.runs === 1 ? '' : 's'} from {exact(last.files)} file{last.files === 1 ? '' : 's'}
               {last.unchanged > 0 && ` (${exact(last.unchanged)} unchanged since the last import, not read again)`}
+              {last.kept > 0 && `; ${exact(last.kept)} run${last.kept === 1 ? ' was' : 's were'} already stored and left as ${last.kept === 1 ? 'it was' : 'they were'}`}
               {last.skipped.length > 0 && `, skipped ${exact(last.skipped.length)}:`}
             </span>
           )}

@@ -30,7 +30,9 @@ async function walk(entry: FileSystemEntry, out: Drop): Promise<void> {
       }
     }
   } catch (e) {
-    out.unreadable.push({ file: relativePath, line: null, reason: why(e) })
+    // An entry whose path ends at its folder had a name the browser could not decode: say that, not its generic error.
+    const unnamed = relativePath.endsWith('/') || entry.name === ''
+    out.unreadable.push({ file: relativePath, line: null, reason: unnamed ? 'cannot read: a file in this folder whose name is not valid UTF-8 (the browser cannot name it)' : why(e) })
   }
 }
 

@@ -21,6 +21,8 @@ export interface ImportSummary {
   files: number
   /** Files unchanged since the last import: not read, so their bad lines are not listed again. */
   unchanged: number
+  /** Runs the store already held (from a bundle, or given a group by the import): left as they were. */
+  kept: number
   skipped: SkippedInput[]
   error: string | null
   cancelled: boolean
@@ -70,9 +72,9 @@ export const useImports = create<ImportsState>((set, get) => ({
     }
     if (!res.ok) {
       const cancelled = res.error.code === 'cancelled'
-      return done({ runs: 0, files: 0, unchanged: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled })
+      return done({ runs: 0, files: 0, unchanged: 0, kept: 0, skipped: [], error: cancelled ? null : res.error.message, cancelled })
     }
-    done({ runs: res.data.runs.length, files: res.data.files, unchanged: res.data.unchanged, skipped: res.data.skipped, error: null, cancelled: false })
+    done({ runs: res.data.runs.length, files: res.data.files, unchanged: res.data.unchanged, kept: res.data.kept.length, skipped: res.data.skipped, error: null, cancelled: false })
     // The import named its runs: only those are fetched again, not the whole list. If the user moved on meanwhile, stay where they went.
     const whereTheUserWas = location.hash
     await useRuns.getState().refreshRuns(res.data.runs.map((r) => r.id))
