@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BrowserWindow, session } from 'electron'
 import type { HtmlPrinter } from '../core'
+import { scratchDir } from '../core/platform/scratch'
 import { webPreferences } from './security'
 
 // PDF export: the report HTML (built by the core's reports) printed by Chromium in a hidden
@@ -32,7 +32,7 @@ export interface PdfOptions {
 
 /** Loads the HTML from a temporary file into a hidden, script-less window; both are gone when `use` settles. */
 async function withReportWindow<T>(html: string, size: { width: number; height: number; zoom?: number }, use: (w: BrowserWindow) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'swarmscope-pdf-'))
+  const dir = scratchDir('swarmscope-pdf-')
   const file = join(dir, 'report.html')
   writeFileSync(file, html)
   // Reports are documents: no script runs in them, whatever a user template holds.

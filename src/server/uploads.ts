@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { tmpdir } from 'node:os'
 import { dirname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Core } from '../core'
 import type { ImportResult } from '../shared/dto'
 import { UPLOADS_PREFIX } from '../core/ingest/upload-place'
+import { scratchDir } from '../core/platform/scratch'
 
 const send = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
@@ -26,7 +26,7 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
  * Where the files were is unknown here: see core/ingest/upload-place.ts for what that changes.
  */
 export class UploadArea {
-  private readonly root = mkdtempSync(join(tmpdir(), UPLOADS_PREFIX))
+  private readonly root = scratchDir(UPLOADS_PREFIX)
   private readonly open = new Set<string>()
 
   constructor(private readonly core: Core) {}

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { BUNDLE_EXTENSION } from '../../shared/routes/bundle'
 import { CoreError } from '../../shared/result'
 import { VERSION } from '../../shared/version'
 import { exportBundle } from '../bundle/export'
 import { importBundleRuns, withBundle } from '../bundle/import'
+import { scratchDir } from '../platform/scratch'
 import { withAnonymizedView } from '../privacy/anonymized-view'
 import { getRun, resolveRunId } from '../queries/runs'
 import type { CoreContext, HandlersFor } from './types'
@@ -19,7 +19,7 @@ const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 export const bundleHandlers = ({ store, writes, emit }: CoreContext): HandlersFor<'bundle'> => ({
   'bundle.export': async (i) => {
     const runIds = [...new Set(i.runIds.map((ref) => resolveRunId(store.read, ref)))]
-    const tmp = i.out ? null : mkdtempSync(join(tmpdir(), 'swarmscope-bundle-'))
+    const tmp = i.out ? null : scratchDir('swarmscope-bundle-')
     const out = i.out ?? join(tmp!, `${runIds.length === 1 ? 'run' : `swarmscope-${runIds.length}-runs`}${BUNDLE_EXTENSION}`)
     try {
       const base = { out, includeContent: i.includeContent, overwrite: i.overwrite, appVersion: VERSION, schemaVersion: store.schemaVersion }

@@ -1,5 +1,4 @@
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { FileImportContext, FormatImporter, SniffInput } from '../formats'
@@ -7,6 +6,7 @@ import { LineError } from '../records'
 import { importHiveDb } from './hive-db'
 import { importMemoryDb } from './memory-db'
 import { LAYOUT_DIRS, projectAt, projectOf, projectSink, type Project } from './project'
+import { scratchDir } from '../../platform/scratch'
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 /** WAL header magic, big-endian; the low bit is the checksum byte order. */
@@ -53,7 +53,7 @@ function isClaudeFlowDb(path: string, head: Buffer): boolean {
  * copy; SQLite rebuilds it from the copied WAL.
  */
 export function withSnapshot<T>(dbPath: string, fn: (db: Database.Database) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'swarmscope-cf-'))
+  const dir = scratchDir('swarmscope-cf-')
   try {
     const copy = join(dir, basename(dbPath))
     copyFileSync(dbPath, copy)

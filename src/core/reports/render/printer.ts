@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { CoreError } from '../../../shared/result'
 import { CHROMIUM_HINT, findChromium } from '../../platform/chromium'
+import { scratchDir } from '../../platform/scratch'
 
 // Turning HTML into PDF and SVG into PNG/JPEG needs a browser engine. Outside Electron that is
 // Chromium driven by puppeteer-core; the Electron shell can install its own printer
@@ -81,7 +80,7 @@ export async function chromiumPrinter(): Promise<HtmlPrinter> {
   if (!executablePath) throw new CoreError('unsupported_format', `PDF, PNG and JPEG export need Chromium: ${CHROMIUM_HINT}`)
   const { default: puppeteer } = await import('puppeteer-core')
   // A fresh profile each time: no state shared with the user's browser or a previous export.
-  const profile = mkdtempSync(join(tmpdir(), 'swarmscope-chromium-'))
+  const profile = scratchDir('swarmscope-chromium-')
   // Also when the process exits mid-render (serve stopped by a signal): puppeteer kills the browser then.
   const removeProfile = () => rmSync(profile, { recursive: true, force: true })
   process.once('exit', removeProfile)
