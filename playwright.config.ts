@@ -13,5 +13,7 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
     viewport: { width: 1400, height: 900 },
+    // A failure that does not repeat here leaves its trace (test-results/) to be read afterwards.
+    trace: 'retain-on-failure',
   },
 })

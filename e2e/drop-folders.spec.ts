@@ -36,6 +36,8 @@ const test = base.extend<{ host: RunningHost; scratch: string }>({
 })
 
 async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  // The window takes drops once the app has rendered: a drop before that is lost (it was, once, in CI).
+  await page.getByTestId('app').waitFor()
   const cdp = await page.context().newCDPSession(page)
   const data = { items: [], files: paths, dragOperationsMask: 1 }
   for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, x: 300, y: 300, data })

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -193,7 +193,8 @@ test('anonymized exports: reports, CSV, NDJSON and bundles name no run or agent,
   expect(bundle.name).toBe('anonymized-run.swarmscope')
   expect(bundle.bytes.subarray(0, 15).toString()).toBe('SQLite format 3')
   expect(named(bundle.bytes.toString('latin1'))).toEqual([])
-  const file = join(mkdtempSync(join(tmpdir(), 'swarmscope-e2e-bundle-')), 'b.swarmscope')
+  const bundleDir = mkdtempSync(join(tmpdir(), 'swarmscope-e2e-bundle-'))
+  const file = join(bundleDir, 'b.swarmscope')
   writeFileSync(file, bundle.bytes)
   const db = new Database(file, { readonly: true })
   try {
@@ -203,6 +204,7 @@ test('anonymized exports: reports, CSV, NDJSON and bundles name no run or agent,
     expect(db.prepare('SELECT SUM(input_tokens) FROM spans').pluck().get()).toBe(swarm.facts.inputTokens)
   } finally {
     db.close()
+    rmSync(bundleDir, { recursive: true, force: true })
   }
   await dialog.getByRole('button', { name: 'Close' }).click()
 
