@@ -1,5 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -199,19 +198,34 @@ describe('claude-flow import safety', () => {
   it('never modifies the fixture files, cleans up its scratch copies, and is idempotent', async () => {
     const files = allFiles(CF)
     const before = new Map(files.map((f) => [f, sha256(f)]))
-    const scratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith('swarmscope-cf-')).length
-    const scratchBefore = scratch()
+    // A temp folder of its own (other test files' imports use the shared one meanwhile), watched:
+    // the copies are made there, and none is left.
+    const tmp = tempDir()
     const db = tempDb()
-    const core = createCore({ path: db })
-    const first = await importOk(core, [CF])
-    const counts = tableCounts(db)
-    await importOk(core, [CF])
-    expect(tableCounts(db)).toEqual(counts)
-    core.close()
+    const made: string[] = []
+    const watcher = watch(tmp, (_event, name) => void (name && made.push(name)))
+    const savedTmp = process.env.TMPDIR
+    process.env.TMPDIR = tmp
+    let first
+    let counts
+    try {
+      const core = createCore({ path: db })
+      first = await importOk(core, [CF])
+      counts = tableCounts(db)
+      await importOk(core, [CF])
+      expect(tableCounts(db)).toEqual(counts)
+      core.close()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    } finally {
+      watcher.close()
+      if (savedTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = savedTmp
+    }
+    expect(made.some((n) => n.startsWith('swarmscope-cf-'))).toBe(true)
+    expect(readdirSync(tmp)).toEqual([])
     expect(claudeFlowSkips(first.skipped)).toEqual([])
     expect(first.runs).toHaveLength(6)
     expect(new Map(allFiles(CF).map((f) => [f, sha256(f)]))).toEqual(before)
-    expect(scratch()).toBe(scratchBefore)
 
     // Re-reading every file (new mtimes) converges on the same rows: ids are deterministic.
     const copy = copyOf(CF)
