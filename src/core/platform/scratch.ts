@@ -5,7 +5,7 @@ import { join } from 'node:path'
 // Scratch folders (copies of claude-flow databases, uploads, bundles, Chromium profiles) are
 // removed by the code that made them, also on Ctrl-C and SIGTERM. A process killed outright
 // (SIGKILL, the OOM killer, a crash) cannot: its folder stays in the temp folder, and it may
-// hold a full copy of a user's database or files dropped on the browser window. So each folder
+// hold a full copy of a user's database or files a browser uploaded to `serve`. So each folder
 // is named after the host and the process that made it, and the next Swarmscope process that
 // makes one of the same kind removes those whose process has ended.
 //
@@ -15,9 +15,6 @@ import { join } from 'node:path'
 
 /** `myhost` → a name part without path separators or the `.`/`-` this module parses on. */
 const hostPart = () => hostname().replace(/[^A-Za-z0-9_]/g, '_') || 'host'
-
-/** The name part `<host>.<pid>-` after a folder's prefix. */
-const ownerPart = (pid: number) => `${hostPart()}.${pid}-`
 
 function alive(pid: number): boolean {
   try {
@@ -30,35 +27,30 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes `<dir>/<prefix><host>.<pid>-*` folders of this host whose process has ended. Returns
- * the paths removed. Folders of other hosts, of live processes, of another user (not removable)
- * and with names of any other form are left alone.
+ * Removes `<dir>/<prefix><host>.<pid>-*` folders of this host whose process has ended. Folders of
+ * other hosts, of live processes, of another user (not removable) and with names of any other
+ * form are left alone.
  */
-export function removeLeftovers(prefix: string, dir = tmpdir()): string[] {
+function removeLeftovers(dir: string, prefix: string): void {
   const ours = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${hostPart()}\\.(\\d+)-`)
   let names: string[]
   try {
     names = readdirSync(dir)
   } catch {
-    return []
+    return
   }
-  const removed: string[] = []
   for (const name of names) {
     const m = ours.exec(name)
-    if (!m) continue
-    const pid = Number(m[1])
-    if (pid === process.pid || alive(pid)) continue
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue
     try {
       rmSync(join(dir, name), { recursive: true, force: true })
-      removed.push(join(dir, name))
     } catch {
       // Another user's folder, or one being removed by another process: not ours to clean.
     }
   }
-  return removed
 }
 
-/** Prefixes whose leftovers this process has looked for (once each: the temp folder can be large). */
+/** Temp folders and prefixes whose leftovers this process has looked for (once each: the temp folder can be large). */
 const swept = new Set<string>()
 
 /**
@@ -67,9 +59,10 @@ const swept = new Set<string>()
  */
 export function scratchDir(prefix: string): string {
   const dir = tmpdir()
-  if (!swept.has(`${dir}\0${prefix}`)) {
-    swept.add(`${dir}\0${prefix}`)
-    removeLeftovers(prefix, dir)
+  const key = `${dir}\0${prefix}`
+  if (!swept.has(key)) {
+    swept.add(key)
+    removeLeftovers(dir, prefix)
   }
-  return mkdtempSync(join(dir, `${prefix}${ownerPart(process.pid)}`))
+  return mkdtempSync(join(dir, `${prefix}${hostPart()}.${process.pid}-`))
 }
