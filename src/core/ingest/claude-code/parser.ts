@@ -1,3 +1,4 @@
+import { FifoMap } from '../fifo-map'
 import { LineError, type ContentPart, type RecordSink, type SpanEnd, type SpanRecord } from '../records'
 import { linkSubagent, readToolResults, readToolUses, textOf } from './blocks'
 import { checkLine } from './check-line'
@@ -30,7 +31,7 @@ const SUBAGENT_TOOLS = new Set(['Task', 'Agent'])
 const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
 
 export class ClaudeCodeParser {
-  private readonly recent = new Map<string, [number, string]>()
+  private readonly recent = new FifoMap<string, [number, string]>(RECENT_LIMIT)
   private readonly runsSeen = new Set<string>()
   private readonly agentsSeen = new Set<string>()
   /** First and last line time per agent, written as its agent span when the file ends. */
@@ -38,8 +39,12 @@ export class ClaudeCodeParser {
   /** Sidechain lines whose agent is not known yet, resolved when the file ends. */
   private pendingSidechain: { json: Record<string, unknown>; lineNo: number }[] = []
   private resolvingSidechain = false
-  /** Tool calls seen in this file; a result for any other call may belong to an earlier import. */
-  private readonly toolUsesSeen = new Set<string>()
+  /**
+   * Tool calls seen in this file (the last RECENT_LIMIT: a huge session's calls would otherwise
+   * all be held); a result for any other call may belong to an earlier import. A result for a
+   * call forgotten here waits in pendingResults and ends the stored call when the file ends.
+   */
+  private readonly toolUsesSeen = new FifoMap<string, true>(RECENT_LIMIT)
   private pendingResults: SpanEnd[] = []
   /**
    * The run and agent of the line before: consecutive lines almost always share them, and a
@@ -155,7 +160,7 @@ export class ClaudeCodeParser {
   private openTools(runId: string, agentId: string, llmSpanId: string, message: Record<string, unknown>, ts: number): void {
     for (const use of readToolUses(message.content)) {
       if (this.toolUsesSeen.has(use.id)) continue
-      this.toolUsesSeen.add(use.id)
+      this.toolUsesSeen.set(use.id, true)
       if (this.keepText) this.keep(runId, `tool:${use.id}`, 'input', use.inputJson, ts)
       this.openToolSpans.set(use.id, {
         runId, id: `tool:${use.id}`, parentId: llmSpanId, agentId, kind: 'tool', name: use.name, startMs: ts, status: 'unset',
@@ -248,7 +253,6 @@ export class ClaudeCodeParser {
 
   private remember(uuid: string, ts: number, agent: string): void {
     this.recent.set(uuid, [ts, agent])
-    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value as string)
   }
 
   private ensureRun(runId: string, sessionId: string, rec: Record<string, unknown>): void {
