@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { mulberry32 as prng } from '../../src/core/analysis/stats/random'
 
@@ -119,6 +119,48 @@ export function generateCorpus(root: string, targetBytes: number, seed = 42): Co
   }
   stats.bytes = written
   return stats
+}
+
+/**
+ * One session of about `targetBytes` in a single transcript, written as it is made (a gigabyte
+ * is more than one string can hold): the issue's "1 GB JSONL". Its Task calls name their
+ * subagents as Claude Code does; the subagents' own transcripts are left out.
+ */
+export function generateLongSession(root: string, targetBytes: number, seed = 43): { file: string; lines: number; bytes: number } {
+  const rnd = prng(seed)
+  const dir = join(root, 'projects', '-home-dev-long-session')
+  mkdirSync(dir, { recursive: true })
+  const sessionId = `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-0000000000ff`
+  const file = join(dir, `${sessionId}.jsonl`)
+  const w = new SessionWriter(rnd, sessionId, Date.UTC(2026, 2, 1))
+  const fd = openSync(file, 'w')
+  let bytes = 0
+  let lines = 0
+  let pending: string[] = []
+  const push = (...more: string[]) => {
+    for (const l of more) bytes += l.length + 1
+    lines += more.length
+    pending.push(...more)
+    if (pending.length >= 1000) flush()
+  }
+  const flush = () => {
+    if (pending.length > 0) writeSync(fd, pending.join('\n') + '\n')
+    pending = []
+  }
+  try {
+    push(w.prompt())
+    while (bytes < targetBytes) {
+      if (w.int(1, 40) === 1) {
+        const toolId = `toolu_task_${lines}`
+        push(...w.response([{ type: 'tool_use', id: toolId, name: 'Task', input: { subagent_type: 'general-purpose', description: w.text(10, 60), prompt: w.text(100, 800) } }]))
+        push(w.toolResult(toolId, {}, { agentId: `a${lines}`, status: 'completed' }))
+      } else push(...w.turn())
+    }
+    flush()
+  } finally {
+    closeSync(fd)
+  }
+  return { file, lines, bytes }
 }
 
 /**

@@ -1,29 +1,27 @@
-import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ensureCliBundle } from '../../scripts/cli-bundle.mjs'
-import { walk } from '../../src/core/ingest/walk'
 import { openStore } from '../../src/core/store/open'
 import { startServe, TOKEN } from '../../test/live/helpers'
 import { appendTurns, generateCorpus, type CorpusStats } from '../corpus/claude-code'
 import { callHost } from '../lib/host-client'
 import { appendToLongSession } from '../lib/long-session'
+import { ONE_SESSION_METHOD, oneSessionFigure } from '../lib/one-session'
 import { warmThroughWatch } from '../lib/watch-warm'
-import { measure, round } from '../lib/measure'
+import { ccusage, CCUSAGE, mismatches, type RunTotals } from '../lib/ccusage'
+import { cacheCorpus, measure, round, settleDisk } from '../lib/measure'
 
 // Ingest benchmark (issue: ingest). Figures are ratios against references measured in the same
 // run on the same machine: raw better-sqlite3 inserts of the same rows, and ccusage.
 
-const ROOT = new URL('../..', import.meta.url).pathname
 const COLD_REPS = 5
 /** Repetitions of each tailed warm figure (each on a host started afresh). */
 const WARM_REPS = 3
 
 /** The element with the median key (the upper one of an even count). */
 const medianBy = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]
-const CCUSAGE = 'ccusage@20.0.24'
 
 const METHOD = {
   cold: 'fresh store; ours = `swarmscope import <projects> --json` then `swarmscope runs --json` (two CLI processes, Node start included); ccusage = `ccusage session --json --offline`',
@@ -37,71 +35,12 @@ const METHOD = {
   repetitions: 'cold import, cold ccusage and the raw reference: the median of 5 runs each, interleaved, into a fresh store each time, each started after `sync` has written back what the step before left dirty and, for ours and ccusage, after the corpus was read once untimed so that both find it in the file cache (the figures of each run are kept under `runs`); the tailed warm figures (warm, hostAlreadyTailing, activeSessions): the median of 3, each repetition on a host started afresh and appending another 1%, every ratio kept under ccusageOverOursRuns and token totals checked in all of them; explicitImport and cli are single runs',
 }
 
-interface Totals {
-  inputTokens: number
-  outputTokens: number
-  cacheCreationTokens: number
-  cacheReadTokens: number
-}
-type RunTotals = Totals & { id: string }
-
 /** Import + report through two CLI processes. The bundle is run directly: a source edited meanwhile must not put a rebuild into a timing. */
 function oursCli(bundle: string, db: string, projects: string) {
   const imported = measure(process.execPath, [bundle, '--db', db, 'import', projects, '--json'])
   const report = measure(process.execPath, [bundle, '--db', db, 'runs', '--json'])
   const runs = JSON.parse(report.stdout) as RunTotals[]
   return { importMs: imported.wallMs, totalMs: imported.wallMs + report.wallMs, maxRssMb: imported.maxRssMb, runs }
-}
-
-/** ccusage's native binary, installed once under bench/.tools (run directly: npx would add ~1 s to every call). */
-function ccusageBinary(): string {
-  const tools = join(ROOT, 'bench/.tools')
-  const bin = join(tools, `node_modules/@ccusage/ccusage-${process.platform}-${process.arch}/bin/ccusage`)
-  if (!existsSync(bin)) {
-    const r = spawnSync('npm', ['install', '--prefix', tools, '--no-save', '--no-audit', '--no-fund', CCUSAGE], { stdio: 'inherit' })
-    if (r.status !== 0 || !existsSync(bin)) throw new Error(`could not install ${CCUSAGE} for this platform`)
-  }
-  // The package ships the binary without its exec bit (ccusage's JS launcher normally sets it).
-  chmodSync(bin, 0o755)
-  return bin
-}
-
-function ccusage(configDir: string) {
-  const m = measure(ccusageBinary(), ['session', '--json', '--offline'], { CLAUDE_CONFIG_DIR: configDir })
-  const sessions = (JSON.parse(m.stdout) as { session: (Totals & { period: string })[] }).session
-  return { ms: m.wallMs, maxRssMb: m.maxRssMb, sessions }
-}
-
-/** Sessions whose four token totals differ between us and ccusage. */
-function mismatches(runs: RunTotals[], sessions: (Totals & { period: string })[]): string[] {
-  const byId = new Map(runs.map((r) => [r.id.replace(/^cc-/, ''), r]))
-  const bad = sessions.filter((s) => {
-    const r = byId.get(s.period)
-    return !r || r.inputTokens !== s.inputTokens || r.outputTokens !== s.outputTokens || r.cacheCreationTokens !== s.cacheCreationTokens || r.cacheReadTokens !== s.cacheReadTokens
-  })
-  if (sessions.length !== runs.length) bad.push({ period: `count ${runs.length} vs ${sessions.length}` } as never)
-  return bad.map((s) => s.period)
-}
-
-/**
- * Writes back what the last step left dirty in the OS's file cache (the generated 1 GB corpus,
- * the last store) before a timed run starts. Without it the kernel's writeback of those ~1.2 GB
- * ran during whichever run came next, always ours first: on this VM the same import took
- * 7.9-8.4 s right after the corpus was written and 6.1-6.3 s once it was on disk.
- */
-function settleDisk(): void {
-  spawnSync('sync')
-}
-
-/**
- * Reads every transcript once, untimed, so that both tools start with the corpus in the OS's
- * file cache. This VM keeps little file cache (~2.5 GB) and drops what was not read lately:
- * the first tool after a store was written read part of the corpus from disk (our import took
- * 10.4 s after an idle minute, 5.9 s right after the corpus was read), and ccusage, which
- * always ran next, found it cached.
- */
-function cacheCorpus(projects: string): void {
-  for (const { path } of walk([projects], [])) readFileSync(path)
 }
 
 /** Raw prepared inserts of exactly the rows our import wrote, into a fresh store with the same schema and indexes. */
@@ -280,7 +219,10 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
   // Whether an append's import costs more the longer the session is (a tail imports every few lines of a live one).
   const appendToLong = await appendToLongSession(opts.work)
   console.log(JSON.stringify({ appendToLongSession: appendToLong }))
-  return { suite: 'ingest', ccusage: CCUSAGE, method: METHOD, results, appendToLongSession: appendToLong }
+  // The issue's memory goal for one 1 GB JSONL (the corpora above spread their bytes over many files).
+  const oneSession = oneSessionFigure({ bundle, work: opts.work, mb: Math.max(...opts.sizesMb) })
+  console.log(JSON.stringify({ oneSession }))
+  return { suite: 'ingest', ccusage: CCUSAGE, method: { ...METHOD, oneSession: ONE_SESSION_METHOD }, results, appendToLongSession: appendToLong, oneSession }
 }
 
 export const hasResults = (file: string) => existsSync(file) && readFileSync(file, 'utf8').length > 0

@@ -1,7 +1,9 @@
-import { statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { appendTurns, generateCorpus } from '../../bench/corpus/claude-code'
-import { tempDir } from '../helpers/temp'
+import { appendTurns, generateCorpus, generateLongSession } from '../../bench/corpus/claude-code'
+import { createCore } from '../../src/core'
+import { tempDb, tempDir } from '../helpers/temp'
 
 // The bench's warm figures depend on which sessions an append grows: one turn into every tenth
 // session (the judged figure), or turn after turn into a few sessions spread over the corpus.
@@ -23,5 +25,26 @@ describe('bench corpus appends', () => {
     const few = grownBy(corpus.sessions, () => appendTurns(corpus, 200, 4, { sessions: 3 }))
     expect(few.lines).toBeGreaterThanOrEqual(200)
     expect(few.grown).toEqual([0, Math.floor(n / 3), Math.floor((2 * n) / 3)])
+  })
+})
+
+// The bench's "1 GB JSONL" figure: one session in one file, every line of it importable.
+describe('bench long session', () => {
+  it('is one transcript of one session that imports whole as one run', async () => {
+    const session = generateLongSession(tempDir(), 2 * 1024 * 1024)
+    expect(readdirSync(dirname(session.file))).toEqual([session.file.split('/').pop()])
+    const text = readFileSync(session.file, 'utf8')
+    expect(session.bytes).toBe(text.length)
+    const records = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { sessionId: string; type: string; requestId?: string; message: { id?: string } })
+    expect(records.length).toBe(session.lines)
+    expect(new Set(records.map((r) => r.sessionId)).size).toBe(1)
+    const responses = new Set(records.filter((r) => r.type === 'assistant').map((r) => `${r.message.id}:${r.requestId}`))
+    const core = createCore({ path: tempDb() })
+    const r = await core.call('import.paths', { paths: [session.file] })
+    core.close()
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.data.skipped).toEqual([])
+    expect(r.data.runs.map((run) => [run.id, run.llmCalls])).toEqual([[`cc-${records[0].sessionId}`, responses.size]])
   })
 })
