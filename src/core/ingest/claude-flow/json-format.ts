@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import type { FormatImporter, SniffInput } from '../formats'
+import { readJsonDocument } from '../json-document'
 import { jsonFailure } from '../json-error'
 import { LineError } from '../records'
 import { EntryError, type Path } from './checks'
@@ -77,8 +78,13 @@ export const claudeFlowJsonFormat: FormatImporter = {
   async importFile(ctx) {
     const { handler, stem } = route(ctx.path)!
     const project = projectOf(ctx.path)!
-    const text = readFileSync(ctx.path, 'utf8')
     const done = { endOffset: ctx.size, lines: 0 }
+    const doc = readJsonDocument(ctx.path, ctx.size)
+    if ('tooLarge' in doc) {
+      ctx.skip(null, doc.tooLarge)
+      return done
+    }
+    const { text } = doc
     if (text.trim() === '') {
       ctx.skip(null, 'empty file')
       return done

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
 import type { FileImportContext, FileImportResult, FormatImporter, SniffInput } from '../formats'
+import { readJsonDocument } from '../json-document'
 import { jsonFailure } from '../json-error'
 import { readLines } from '../lines'
 import { LineError } from '../records'
@@ -75,7 +76,12 @@ function laterLineIsRequest(text: string): boolean {
  * in the text only after a failure; null when the file turns out to be one request per line.
  */
 function importWhole(ctx: FileImportContext, report: ReturnType<typeof reporter>): FileImportResult | null {
-  const text = readFileSync(ctx.path, 'utf8')
+  const doc = readJsonDocument(ctx.path, ctx.size)
+  if ('tooLarge' in doc) {
+    ctx.skip(null, `${doc.tooLarge}; as one request per line (what the Collector's file exporter writes) it would be read in constant memory`)
+    return { endOffset: ctx.size, lines: 0 }
+  }
+  const { text } = doc
   let req: unknown
   try {
     req = JSON.parse(text)
