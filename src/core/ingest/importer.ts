@@ -13,6 +13,7 @@ import { failedToStart, parseStreamStarter, type WorkerMode } from './parse-pool
 import { decode } from './record-stream'
 import { Replay } from './replay'
 import { summariesAsWritten, writeOrder } from './job-order'
+import { skipList } from './skip-list'
 import { formats } from './registry'
 import { cannotRead, walk, type Candidate } from './walk'
 import type { ContentPolicy } from './records'
@@ -183,13 +184,15 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     if (rewritten.length > 0) bytesToRead += rereadWhole(rewritten, found, candidates, known)
     const jobs = writeOrder(found)
 
+    const skips = skipList(skipped)
     const hooks = (job: FileJob) => ({
       sink, signal,
-      skip: (line: number | null, reason: string) => skipped.push({ file: job.path, line, reason }),
+      skip: (line: number | null, reason: string) => skips.line(job.path, line, reason),
       progress: (bytes: number, lines: number) => report(job.path, bytes, lines),
     })
     const summaries = summariesAsWritten(stats)
     const finish = (job: FileJob, outcome: FileOutcome) => {
+      skips.fileDone(job.path)
       if (outcome.kind === 'read') {
         imported++
         // An upload's scratch copy is not remembered: no later import finds it there (upload-place.ts).
@@ -215,7 +218,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     startFile()
     const replay = new Replay(jobs, {
       write: (op, strings) => void exec(decode(op, strings)),
-      skip: (job, line, reason) => void skipped.push({ file: job.path, line, reason }),
+      skip: (job, line, reason) => skips.line(job.path, line, reason),
       progress: (job, bytes, lines) => report(job.path, bytes, lines),
       done: async (job, outcome) => finish(job, outcome.kind === 'deferred' ? await readFileJob(job, formats, hooks(job)) : outcome),
       checkCancelled: () => {
