@@ -1,5 +1,5 @@
 import type { FileImportContext } from './formats'
-import { readLines } from './lines'
+import { readLines, tooLongReason } from './lines'
 import { inUpload } from './upload-place'
 import { LineError } from './records'
 
@@ -31,7 +31,10 @@ export async function readJsonLines(ctx: FileImportContext, onLine: (text: strin
       }
     },
     parses,
-    { startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, data: ctx.data, signal: ctx.signal, onProgress: ctx.progress, throttle: ctx.throttle },
+    {
+      startOffset: ctx.resumeFrom?.offset, startLine: ctx.resumeFrom?.lines, data: ctx.data, signal: ctx.signal, onProgress: ctx.progress, throttle: ctx.throttle,
+      onTooLong: (lineNo, bytes) => ctx.skip(lineNo, tooLongReason(bytes)),
+    },
   )
   // A dropped file's scratch copy is never read again: the user has to drop it again once it is complete.
   const again = inUpload(ctx.path) ? 'drop the file again once it is complete' : 'it is read again on the next import'

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import type { FileImportContext, FileImportResult, FormatImporter, SniffInput } from '../formats'
 import { readJsonDocument } from '../json-document'
 import { jsonFailure } from '../json-error'
-import { readLines } from '../lines'
+import { readLines, tooLongReason } from '../lines'
 import { LineError } from '../records'
 import { OTLP_FORMAT, writeBatch, type OtlpBatch } from './batch'
 import { FieldError, pathText, type JsonPath } from './fields'
@@ -129,7 +129,7 @@ export const otlpJsonFormat: FormatImporter = {
         importRequest(ctx, req, report, (paths) => paths.map(() => lineNo), lineNo)
       },
       isJson,
-      { signal: ctx.signal, onProgress: ctx.progress },
+      { signal: ctx.signal, onProgress: ctx.progress, onTooLong: (lineNo, bytes) => ctx.skip(lineNo, tooLongReason(bytes)) },
     )
     if (res.incompleteTail) ctx.skip(res.lines + 1, 'incomplete last line (no newline, not valid JSON); it is read again on the next import')
     return { endOffset: res.endOffset, lines: res.lines }
