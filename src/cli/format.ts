@@ -4,7 +4,8 @@ import { byteSize, compact, duration, usd } from '../shared/format'
 export { byteSize, compact, duration, usd }
 
 export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  // reduce, not Math.max(...): a table of more than ~125,000 runs would overflow the call stack.
+  const widths = rows[0].map((_, i) => rows.reduce((w, r) => Math.max(w, r[i].length), 0))
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n')
 }
 

@@ -18,9 +18,10 @@ async function importLocally(paths: string[], opts: GlobalOptions): Promise<{ db
     const skipped: { file: string; line: number | null; reason: string }[] = []
     for (const path of bundles) runs.push(...(await call(core, 'bundle.import', { path })).runs)
     if (others.length) {
+      // Appended one by one: a folder's import can name more runs and skipped files than a call takes as arguments.
       const r = await call(core, 'import.paths', { paths: others })
-      runs.push(...r.runs)
-      skipped.push(...r.skipped)
+      for (const run of r.runs) runs.push(run)
+      for (const s of r.skipped) skipped.push(s)
     }
     return { dbPath: core.dbPath, runs, skipped }
   } finally {
