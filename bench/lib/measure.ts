@@ -28,6 +28,8 @@ export function measure(cmd: string, args: string[], env: Record<string, string>
   return { wallMs, maxRssMb, stdout: r.stdout }
 }
 
+/** The element with the median key (the upper one of an even count). */
+export const medianBy = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 export const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits
 

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateLongSession } from '../corpus/claude-code'
 import { ccusage, mismatches, type RunTotals } from './ccusage'
-import { cacheCorpus, measure, round, settleDisk } from './measure'
+import { cacheCorpus, measure, medianBy, round, settleDisk } from './measure'
 
 // The issue's "a 1 GB JSONL imports with peak RSS under 300 MB", as one session in one file.
 // The corpus figures spread their gigabyte over ~10,000 transcripts, each parsed with little
@@ -13,8 +13,6 @@ const REPS = 3
 
 export const ONE_SESSION_METHOD =
   'oneSession: one generated session of the largest size in a single transcript; ours = `swarmscope import <file> --json` then `swarmscope runs --json` into a fresh store, ccusage = `ccusage session --json --offline` on a folder holding only that file; the median of 3 interleaved runs each (after `sync`, the file read once untimed), peak RSS the highest of them, token totals compared in every run'
-
-const middle = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]
 
 export function oneSessionFigure(opts: { bundle: string; work: string; mb: number }) {
   const dir = join(opts.work, `one-session-${opts.mb}mb`)
@@ -39,8 +37,8 @@ export function oneSessionFigure(opts: { bundle: string; work: string; mb: numbe
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  const o = middle(ours, (r) => r.totalMs)
-  const c = middle(ccs, (r) => r.ms)
+  const o = medianBy(ours, (r) => r.totalMs)
+  const c = medianBy(ccs, (r) => r.ms)
   const mismatched = ours.flatMap((r, i) => mismatches(r.runs, ccs[i].sessions))
   return {
     mb: round(session.bytes / 1024 / 1024, 1),

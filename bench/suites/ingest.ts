@@ -11,7 +11,7 @@ import { appendToLongSession } from '../lib/long-session'
 import { ONE_SESSION_METHOD, oneSessionFigure } from '../lib/one-session'
 import { warmThroughWatch } from '../lib/watch-warm'
 import { ccusage, CCUSAGE, mismatches, type RunTotals } from '../lib/ccusage'
-import { cacheCorpus, measure, round, settleDisk } from '../lib/measure'
+import { cacheCorpus, measure, medianBy, round, settleDisk } from '../lib/measure'
 
 // Ingest benchmark (issue: ingest). Figures are ratios against references measured in the same
 // run on the same machine: raw better-sqlite3 inserts of the same rows, and ccusage.
@@ -20,8 +20,6 @@ const COLD_REPS = 5
 /** Repetitions of each tailed warm figure (each on a host started afresh). */
 const WARM_REPS = 3
 
-/** The element with the median key (the upper one of an even count). */
-const medianBy = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]
 
 const METHOD = {
   cold: 'fresh store; ours = `swarmscope import <projects> --json` then `swarmscope runs --json` (two CLI processes, Node start included); ccusage = `ccusage session --json --offline`',
