@@ -138,6 +138,8 @@ export const ImportProgress = z.object({
   filesDone: z.number(),
   filesTotal: z.number(),
   done: z.boolean(),
+  /** Present while the import waits for another process writing to the store (the app tailing, another import): ms waited so far. */
+  waitingMs: z.number().optional(),
 })
 export type ImportProgress = z.infer<typeof ImportProgress>
 

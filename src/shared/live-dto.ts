@@ -71,6 +71,8 @@ export const LiveHealth = z.object({
     failedBatches: z.number(),
     lastCommitMs: z.number().nullable(),
     lastCommitAt: z.number().nullable(),
+    /** The next commit waits for another process writing to the store (an import in a terminal, a second host). */
+    waitingForStore: z.boolean(),
   }),
   sampling: LiveSampling,
   totals: z.object({ received: z.number(), written: z.number(), rejected: z.number(), sampledOut: z.number(), dropped: z.number() }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { RedactionRuleSpec } from '../../shared/dto'
+import { defaultDbPath } from '../../core'
 import { CliError, call, openCore, printJson, type GlobalOptions } from '../context'
 import { byteSize, compact, runsTable } from '../format'
 
@@ -68,13 +69,22 @@ export function registerImport(program: Command): void {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
       const core = openCore(opts)
       const tty = process.stderr.isTTY && !opts.json
-      const off = tty
-        ? core.on('import.progress', (p) => {
-            const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100
-            const figures = [`${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)}`, `${p.filesDone}/${p.filesTotal} files`, `${compact(p.lines)} lines`, `${p.runs} runs`]
-            process.stderr.write(`\r\x1b[Kimporting ${pct}%  ${figures.join('  ')}`)
-          })
-        : () => undefined
+      // Waiting for another process's write (the app tailing, another import) is said even to a
+      // script: once, on stderr, so that a pause is not taken for a hang.
+      let toldWaiting = false
+      const off = core.on('import.progress', (p) => {
+        if (p.waitingMs !== undefined) {
+          const waiting = `waiting for another process writing to ${opts.db ?? defaultDbPath()} (the app, \`serve\` or another import)`
+          if (tty) process.stderr.write(`\r\x1b[K${waiting}: ${Math.round(p.waitingMs / 1000)} s; Ctrl-C cancels`)
+          else if (!toldWaiting) console.error(`${waiting}…`)
+          toldWaiting = true
+          return
+        }
+        if (!tty) return
+        const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100
+        const figures = [`${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)}`, `${p.filesDone}/${p.filesTotal} files`, `${compact(p.lines)} lines`, `${p.runs} runs`]
+        process.stderr.write(`\r\x1b[Kimporting ${pct}%  ${figures.join('  ')}`)
+      })
       // Ctrl-C cancels: the import rolls back and removes what it copied (a claude-flow database
       // is read from a copy in the temp folder); a second Ctrl-C ends the process at once.
       const importId = randomUUID()

@@ -29,7 +29,7 @@ function healthTable(h: LiveHealth): string {
   const w = h.writer
   return [
     table([['source', 'state', 'written', 'rate', 'queue', 'rejected', 'sampled out', 'dropped', 'last record', 'last error'], ...rows]),
-    `writer: ${compact(w.records)} records in ${compact(w.batches)} commits, queue ${w.queueDepth}/${compact(w.queueCapacity)}, last commit ${w.lastCommitMs ?? '—'} ms, failed batches ${w.failedBatches}`,
+    `writer: ${compact(w.records)} records in ${compact(w.batches)} commits, queue ${w.queueDepth}/${compact(w.queueCapacity)}, last commit ${w.lastCommitMs ?? '—'} ms, failed batches ${w.failedBatches}${w.waitingForStore ? '; waiting for another process writing to the store' : ''}`,
     `sampling: rate ${h.sampling.rate}${h.sampling.budgetPerSec ? ` (budget ${h.sampling.budgetPerSec}/s)` : ''}; errors and spans ≥ ${h.sampling.slowMs} ms always kept`,
   ].join('\n')
 }

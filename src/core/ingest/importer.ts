@@ -4,6 +4,7 @@ import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { runStatsTracker } from '../store/run-stats-delta'
+import { beginWrite } from '../store/write-lock'
 import { continues, planRereads } from './continuity'
 import { readFileJob, type FileJob, type FileOutcome } from './file-reader'
 import { groupNewRuns } from './grouping'
@@ -136,7 +137,12 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   let imported = 0
   let runsBefore: number
   try {
-    db.exec('BEGIN IMMEDIATE')
+    // Another process writing to the store (the app tailing, another import) is waited for,
+    // with the wait shown as progress and cancellable (write-lock.ts).
+    await beginWrite(db, {
+      signal,
+      onWait: (ms) => opts.onProgress?.({ file: '', bytesRead: 0, totalBytes, lines: 0, runs: 0, filesDone: 0, filesTotal: candidates.length, done: false, waitingMs: Math.round(ms) }),
+    })
     // Runs get rowids above this one from here on (runs has no AUTOINCREMENT, so new rowids are MAX + 1): the runs this import adds.
     runsBefore = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM runs').pluck().get() as number
   } catch (e) {

@@ -28,6 +28,9 @@ const INTERESTING = /\.(jsonl|ndjson|json|db)$|\.db-wal$/
 
 type Seen = Map<string, string>
 
+const RETRY_FIRST_MS = 500
+const RETRY_MAX_MS = 30_000
+
 function scan(dir: string, out: Seen = new Map(), depth = 0): Seen {
   if (depth > 12) return out
   let entries
@@ -59,6 +62,10 @@ export class FolderTail {
   private timer: ReturnType<typeof setTimeout> | null = null
   private rescan: ReturnType<typeof setTimeout> | null = null
   private importing: Promise<void> | null = null
+  /** Files of a failed import, read again after `retryMs` (doubled after each failure in a row, up to 30 s). */
+  private retry: ReturnType<typeof setTimeout> | null = null
+  private retryMs = RETRY_FIRST_MS
+  private readonly retryPaths = new Set<string>()
   private readonly runTotals = new Map<string, number>()
   private stopped = false
   readonly dir: string
@@ -98,6 +105,7 @@ export class FolderTail {
     this.stopped = true
     this.watcher?.close()
     if (this.rescan) clearTimeout(this.rescan)
+    if (this.retry) clearTimeout(this.retry)
     this.source.setState('stopped')
   }
 
@@ -182,7 +190,27 @@ export class FolderTail {
   private async importPaths(paths: string[]): Promise<void> {
     const result = await this.core.call('import.paths', { paths })
     this.source.detail.imports = Number(this.source.detail.imports ?? 0) + 1
-    if (!result.ok) return this.source.fail(new Error(result.error.message))
+    if (!result.ok) {
+      // The lines are still to be read (a store that could not be written, a file that could
+      // not be opened): the files are marked again later rather than taken as imported, or a
+      // session that wrote its last lines meanwhile would never be read to its end.
+      for (const p of paths) {
+        this.seen.delete(p)
+        this.retryPaths.add(p)
+      }
+      if (!this.retry && !this.stopped) {
+        this.retry = setTimeout(() => {
+          this.retry = null
+          const again = [...this.retryPaths]
+          this.retryPaths.clear()
+          for (const p of again) this.mark(p)
+        }, this.retryMs)
+        this.retry.unref?.()
+        this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2)
+      }
+      return this.source.fail(new Error(result.error.message))
+    }
+    this.retryMs = RETRY_FIRST_MS
     // Records written = growth of the runs' row counts: the importer does not report lines per call.
     let added = 0
     for (const r of result.data.runs) {

@@ -99,7 +99,7 @@ export class LiveHub {
       at: now,
       startedAt: this.startedAt,
       sources,
-      writer: { queueDepth: p.depth, queueCapacity: p.capacity, batches: p.batches, records: p.records, failedBatches: p.failedBatches, lastCommitMs: p.lastCommitMs, lastCommitAt: p.lastCommitAt },
+      writer: { queueDepth: p.depth, queueCapacity: p.capacity, batches: p.batches, records: p.records, failedBatches: p.failedBatches, lastCommitMs: p.lastCommitMs, lastCommitAt: p.lastCommitAt, waitingForStore: p.waitingForStore },
       sampling: this.sampler.describe(),
       totals: { received: sum('received'), written: sum('written'), rejected: sum('rejected'), sampledOut: sum('sampledOut'), dropped: sum('dropped') },
     }

@@ -3,6 +3,7 @@ import type { NdjsonRecord } from '../ingest/ndjson/schema'
 import { writeNdjsonRecord } from '../ingest/ndjson/format'
 import { createWriter } from '../ingest/writer'
 import type { Store } from '../store/open'
+import { beginWrite } from '../store/write-lock'
 import type { WriteQueue } from '../write-queue'
 import type { LiveSource } from './source'
 
@@ -47,6 +48,8 @@ export class LivePipeline {
   failedBatches = 0
   lastCommitMs: number | null = null
   lastCommitAt: number | null = null
+  /** Whether the next commit is waiting for another process that is writing to the store. */
+  waitingForStore = false
   private pending: Pending[] = []
   private flushing = false
   /** Records arrived while the last commit ran. */
@@ -116,7 +119,19 @@ export class LivePipeline {
     const batch = this.pending
     this.pending = []
     try {
-      await this.writes.run(() => this.commit(batch))
+      await this.writes.run(async () => {
+        // Another process writing to the store (an import of a large folder) is waited for
+        // without blocking this process; records keep queueing meanwhile, up to `capacity`.
+        try {
+          await beginWrite(this.store.write, { onWait: () => (this.waitingForStore = true) })
+        } catch (e) {
+          for (const p of batch) this.refuse(p, e)
+          return
+        } finally {
+          this.waitingForStore = false
+        }
+        this.commit(batch, true)
+      })
     } finally {
       this.flushing = false
       this.backlogged = this.pending.length > 0
@@ -125,13 +140,16 @@ export class LivePipeline {
     }
   }
 
-  /** One transaction for everything waiting; if it fails, each batch alone, so one bad batch cannot sink the others. */
-  private commit(batch: Pending[]): void {
+  /**
+   * One transaction for everything waiting (begun by the caller when `begun`); if it fails,
+   * each batch alone, so one bad batch cannot sink the others.
+   */
+  private commit(batch: Pending[], begun = false): void {
     const started = performance.now()
     const runs = new Map<string, { records: number; sources: Set<string> }>()
     let ok: Pending[] = []
     try {
-      this.transaction(batch, runs)
+      this.transaction(batch, runs, begun)
       ok = batch
     } catch {
       for (const p of batch) {
@@ -139,10 +157,7 @@ export class LivePipeline {
           this.transaction([p], runs)
           ok.push(p)
         } catch (e) {
-          this.failedBatches++
-          this.settle(p, false)
-          p.source.fail(e)
-          p.reject(e as Error)
+          this.refuse(p, e)
         }
       }
     }
@@ -162,13 +177,20 @@ export class LivePipeline {
     }
   }
 
-  private transaction(batch: Pending[], runs: CommitInfo['runs']): void {
+  private refuse(p: Pending, e: unknown): void {
+    this.failedBatches++
+    this.settle(p, false)
+    p.source.fail(e)
+    p.reject(e as Error)
+  }
+
+  private transaction(batch: Pending[], runs: CommitInfo['runs'], begun = false): void {
     const db = this.store.write
     // Live records carry no text: the 'none' policy, with the same redaction of metadata as imports.
     const writer = (this.writer ??= createWriter(db, { contentPolicy: 'none', now: Date.now, redactRules: this.redactRules() }))
     const runsSeen = new Set<string>()
     const seen = new Map<string, { records: number; sources: Set<string> }>()
-    db.exec('BEGIN IMMEDIATE')
+    if (!begun) db.exec('BEGIN IMMEDIATE')
     try {
       for (const p of batch) {
         // Batches are usually one run: look the run up only when it changes.

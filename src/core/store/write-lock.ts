@@ -1,0 +1,79 @@
+import type Database from 'better-sqlite3'
+import { CoreError } from '../../shared/result'
+
+// A store may be written by several processes at once: the desktop app or `swarmscope serve`
+// tailing ~/.claude/projects, a `swarmscope import` in a terminal, a second host. SQLite lets
+// one of them write at a time. The store's busy_timeout (5 s) makes a writer wait for the
+// other, but it waits inside SQLite, in a blocking sleep: the host answered nothing meanwhile,
+// Ctrl-C was not heard, and an import of a large folder (one transaction of several seconds)
+// outlasted the timeout, so a second import failed with "database is locked" and a tail's
+// import dropped the lines it was reading.
+//
+// Here the write lock is asked for without SQLite's sleep and, while another process holds
+// it, asked again from a timer: the event loop keeps running, the waiter is told how long it
+// has waited, and a cancel ends the wait.
+
+/** How long one attempt may wait inside SQLite: a commit of the other process is a few ms. */
+const ATTEMPT_MS = 20
+const FIRST_PAUSE_MS = 10
+const MAX_PAUSE_MS = 250
+/** Longer than any import we have measured (a 10 GB folder); past it the other process is taken to be stuck. */
+export const DEFAULT_MAX_WAIT_MS = 10 * 60_000
+
+export interface WriteLockOptions {
+  signal?: AbortSignal
+  /** Called while waiting (after each failed attempt) with the time waited so far. */
+  onWait?: (waitedMs: number) => void
+  maxWaitMs?: number
+}
+
+const isBusy = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY')
+
+/**
+ * Begins a write transaction (BEGIN IMMEDIATE), waiting for another process that holds the
+ * store's write lock to finish. Throws a CoreError 'cancelled' when `signal` aborts, 'conflict'
+ * past `maxWaitMs`.
+ */
+export async function beginWrite(db: Database.Database, opts: WriteLockOptions = {}): Promise<void> {
+  const started = performance.now()
+  const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS
+  let pause = FIRST_PAUSE_MS
+  for (;;) {
+    if (opts.signal?.aborted) throw new CoreError('cancelled', 'import cancelled')
+    if (tryBegin(db)) return
+    const waited = performance.now() - started
+    if (waited >= maxWaitMs) {
+      throw new CoreError('conflict', `the store ${db.name} has been locked by another process for ${Math.round(waited / 1000)} s (another Swarmscope import, the desktop app or \`swarmscope serve\` writing to it); try again when it has finished`)
+    }
+    opts.onWait?.(waited)
+    await sleep(pause, opts.signal)
+    pause = Math.min(MAX_PAUSE_MS, pause * 2)
+  }
+}
+
+/** One attempt with SQLite's own wait cut to ATTEMPT_MS; false when another process holds the lock. */
+function tryBegin(db: Database.Database): boolean {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number
+  db.pragma(`busy_timeout = ${ATTEMPT_MS}`)
+  try {
+    db.exec('BEGIN IMMEDIATE')
+    return true
+  } catch (e) {
+    if (isBusy(e)) return false
+    throw e
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`)
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,144 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SHOWCASE_MAIN, SIDECHAIN, sessionFacts } from '../helpers/transcript-facts'
+import { tempDir } from '../helpers/temp'
+import { BIN, count, IngestClient, rows, startServe, TOKEN, until, type ServeProcess } from './helpers'
+
+// One store written by several processes: the app (here `serve`) tailing a folder and taking
+// live records, and `swarmscope import` in a terminal. SQLite lets one write at a time; the
+// others wait. The lock is held here by this test process, as another Swarmscope process
+// holds it during an import, for longer than the store's 5 s busy timeout: before, a second
+// import then failed with "database is locked", and the tail dropped the lines it was reading.
+
+const HOLD_MS = 6000
+const SESSION = '55550000-0000-4000-8000-000000000001'
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+let serve: ServeProcess | undefined
+const held: Database.Database[] = []
+afterEach(async () => {
+  for (const c of held.splice(0)) if (c.open) c.close()
+  await serve?.stop()
+  serve = undefined
+})
+
+/** Takes the store's write lock from this process, as an import in another process does. */
+function holdWriteLock(db: string) {
+  const conn = new Database(db)
+  held.push(conn)
+  conn.exec('BEGIN IMMEDIATE')
+  return () => {
+    conn.exec('COMMIT')
+    conn.close()
+  }
+}
+
+/** The CLI as a process of its own, its output gathered as it comes. */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
+  return { child, done, stderr: () => stderr }
+}
+
+function storeWith(file: string): string {
+  const db = join(tempDir(), 'shared.db')
+  const r = spawnSync(process.execPath, [BIN, '--db', db, 'import', file, '--json'], { encoding: 'utf8' })
+  expect(r.status, r.stderr).toBe(0)
+  return db
+}
+
+describe('a store written by several processes', () => {
+  it('an import waits for another process writing to the store, says so once, and then imports', async () => {
+    const db = storeWith(SIDECHAIN)
+    const release = holdWriteLock(db)
+    const started = performance.now()
+    const cli = startCli(['--db', db, 'import', SHOWCASE_MAIN, '--json'])
+    await until('the import to say it waits', () => cli.stderr().includes('waiting for another process writing to'), 20_000)
+    // Past the 5 s that SQLite's own wait gave it, the import is still waiting, not failed.
+    await sleep(HOLD_MS - (performance.now() - started))
+    expect(cli.child.exitCode).toBeNull()
+    release()
+    const r = await cli.done
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr.match(/waiting for another process/g)).toHaveLength(1)
+    expect(r.stderr).toContain(db)
+    const facts = sessionFacts([SHOWCASE_MAIN]).get(SESSION)!
+    const [run] = JSON.parse(r.stdout).runs
+    expect(run).toMatchObject({ id: `cc-${SESSION}`, llmCalls: facts.llmCalls, inputTokens: facts.inputTokens })
+    expect(count(db, 'SELECT COUNT(*) FROM spans WHERE run_id = ? AND kind = ?', `cc-${SESSION}`, 'llm')).toBe(facts.llmCalls)
+  }, 40_000)
+
+  it('Ctrl-C while waiting ends the import at once and leaves the store as it was', async () => {
+    const db = storeWith(SIDECHAIN)
+    const before = count(db, 'SELECT COUNT(*) FROM spans')
+    const release = holdWriteLock(db)
+    const cli = startCli(['--db', db, 'import', SHOWCASE_MAIN])
+    await until('the import to say it waits', () => cli.stderr().includes('waiting for another process writing to'), 20_000)
+    const signalled = performance.now()
+    cli.child.kill('SIGINT')
+    const r = await cli.done
+    // The wait is a timer, not SQLite's sleep: the cancel is heard within one pause (250 ms), not after the lock.
+    expect(performance.now() - signalled).toBeLessThan(3000)
+    expect(r.code).toBe(130)
+    expect(r.stderr).toContain('import cancelled; the store is as it was')
+    release()
+    expect(count(db, 'SELECT COUNT(*) FROM spans')).toBe(before)
+    expect(count(db, 'SELECT COUNT(*) FROM runs WHERE id = ?', `cc-${SESSION}`)).toBe(0)
+  }, 40_000)
+
+  it('the host keeps answering while the store is locked, and its tail and live ingest write once it is free', async () => {
+    const dir = tempDir()
+    const db = join(dir, 'host.db')
+    const projects = join(dir, 'projects')
+    mkdirSync(join(projects, 'proj'), { recursive: true })
+    const transcript = join(projects, 'proj', `${SESSION}.jsonl`)
+    const lines = readFileSync(SHOWCASE_MAIN, 'utf8').split('\n').filter(Boolean)
+    serve = await startServe(db, ['--port', '0', '--no-otlp', '--watch', projects])
+    const get = async (path: string) => {
+      const t = performance.now()
+      const res = await fetch(`http://127.0.0.1:${serve!.port}/api/v1${path}`, { headers: { 'x-swarmscope-token': TOKEN } })
+      return { ms: performance.now() - t, body: (await res.json()) as { ok: boolean; data: any } } // eslint-disable-line @typescript-eslint/no-explicit-any
+    }
+    const offset = () => rows(db, 'SELECT offset FROM imported_files WHERE path = ?', transcript)[0]?.offset
+    // The first half of the session, imported by the tail as usual.
+    const half = lines.slice(0, Math.ceil(lines.length / 2))
+    appendFileSync(transcript, half.map((l) => l + '\n').join(''))
+    await until('the first half stored', () => offset() === statSync(transcript).size, 15_000)
+
+    const release = holdWriteLock(db)
+    const started = performance.now()
+    // The rest is written while another process holds the store, and a live sender sends a batch.
+    appendFileSync(transcript, lines.slice(half.length).map((l) => l + '\n').join(''))
+    const client = await IngestClient.open(serve.port)
+    let acked = false
+    const ack = client.send(1, [{ v: 1, type: 'run', id: 'live-while-locked' }, { type: 'event', runId: 'live-while-locked', id: 'e1', ts: 1767261600000, name: 'tick' }]).then((a) => ((acked = true), a))
+    await until('the live writer to wait for the store', async () => (await get('/live/health')).body.data.writer.waitingForStore === true, 5000)
+    // Answers come at once, though both the tail's import and the live commit wait.
+    const during: number[] = []
+    while (performance.now() - started < HOLD_MS) {
+      const r = await get('/runs')
+      expect(r.body.ok).toBe(true)
+      during.push(r.ms)
+      await sleep(200)
+    }
+    expect(Math.max(...during)).toBeLessThan(1000)
+    expect(acked).toBe(false)
+    expect(offset()).toBeLessThan(statSync(transcript).size)
+    release()
+
+    expect(await ack).toMatchObject({ type: 'ack', seq: 1, accepted: 2, rejected: [] })
+    expect(count(db, 'SELECT COUNT(*) FROM events WHERE run_id = ?', 'live-while-locked')).toBe(1)
+    await until('the whole session stored', () => offset() === statSync(transcript).size, 15_000)
+    const facts = sessionFacts([SHOWCASE_MAIN]).get(SESSION)!
+    await until('the run summed up whole', async () => (await get(`/runs/cc-${SESSION}`)).body.data?.llmCalls === facts.llmCalls, 5000)
+    expect(count(db, 'SELECT COUNT(*) FROM spans WHERE run_id = ? AND kind = ?', `cc-${SESSION}`, 'llm')).toBe(facts.llmCalls)
+    client.close()
+  }, 60_000)
+})
