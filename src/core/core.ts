@@ -19,6 +19,7 @@ import { LiveHub } from './live/hub'
 import { setClaudeFlowSqliteBinding } from './ingest/claude-flow/sqlite'
 import { openStore, type Store, type StoreOptions } from './store/open'
 import { repricePending } from './pricing/reprice-pending'
+import { untilWritable } from './store/write-lock'
 import { WriteQueue } from './write-queue'
 import { watchExternalWrites } from './external-writes'
 import { checkpointWhenIdle } from './store/idle-checkpoint'
@@ -51,7 +52,7 @@ export function createCore(opts: StoreOptions): Core {
 
 /** The same engine on a store opened elsewhere (an anonymized in-memory copy, see src/core/privacy/mirror.ts). */
 export function createCoreOnStore(store: Store): Core {
-  const writes = new WriteQueue()
+  const writes = new WriteQueue(() => untilWritable(store.write))
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const l of listeners.get(event) ?? []) l(payload)

@@ -93,7 +93,7 @@ describe('a store written by several processes', () => {
     expect(count(db, 'SELECT COUNT(*) FROM runs WHERE id = ?', `cc-${SESSION}`)).toBe(0)
   }, 40_000)
 
-  it('the host keeps answering while the store is locked, and its tail and live ingest write once it is free', async () => {
+  it('the host keeps answering while the store is locked, and its tail, live ingest and a rename write once it is free', async () => {
     const dir = tempDir()
     const db = join(dir, 'host.db')
     const projects = join(dir, 'projects')
@@ -120,6 +120,11 @@ describe('a store written by several processes', () => {
     let acked = false
     const ack = client.send(1, [{ v: 1, type: 'run', id: 'live-while-locked' }, { type: 'event', runId: 'live-while-locked', id: 'e1', ts: 1767261600000, name: 'tick' }]).then((a) => ((acked = true), a))
     await until('the live writer to wait for the store', async () => (await get('/live/health')).body.data.writer.waitingForStore === true, 5000)
+    // A rename from the UI waits too (every write of the core goes through its write queue).
+    let renamed = false
+    const rename = fetch(`http://127.0.0.1:${serve.port}/api/v1/runs/cc-${SESSION}/rename`, {
+      method: 'POST', headers: { 'x-swarmscope-token': TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'renamed while locked' }),
+    }).then(async (r) => ((renamed = true), (await r.json()) as { ok: boolean }))
     // Answers come at once, though both the tail's import and the live commit wait.
     const during: number[] = []
     while (performance.now() - started < HOLD_MS) {
@@ -130,11 +135,14 @@ describe('a store written by several processes', () => {
     }
     expect(Math.max(...during)).toBeLessThan(1000)
     expect(acked).toBe(false)
+    expect(renamed).toBe(false)
     expect(offset()).toBeLessThan(statSync(transcript).size)
     release()
 
     expect(await ack).toMatchObject({ type: 'ack', seq: 1, accepted: 2, rejected: [] })
     expect(count(db, 'SELECT COUNT(*) FROM events WHERE run_id = ?', 'live-while-locked')).toBe(1)
+    expect(await rename).toMatchObject({ ok: true })
+    expect(rows(db, 'SELECT name FROM runs WHERE id = ?', `cc-${SESSION}`)).toEqual([{ name: 'renamed while locked' }])
     await until('the whole session stored', () => offset() === statSync(transcript).size, 15_000)
     const facts = sessionFacts([SHOWCASE_MAIN]).get(SESSION)!
     await until('the run summed up whole', async () => (await get(`/runs/cc-${SESSION}`)).body.data?.llmCalls === facts.llmCalls, 5000)

@@ -32,6 +32,7 @@ export function importHandlers({ store, writes, emit }: CoreContext): HandlersFo
             signal: abort.signal,
             onProgress: (p) => emit('import.progress', { importId, ...p }),
           }),
+          { waitsItself: true },
         )
         emit('runs.changed', { runIds: outcome.runIds })
         // Summaries come from the write connection: the transaction has committed.

@@ -131,7 +131,7 @@ export class LivePipeline {
           this.waitingForStore = false
         }
         this.commit(batch, true)
-      })
+      }, { waitsItself: true })
     } finally {
       this.flushing = false
       this.backlogged = this.pending.length > 0

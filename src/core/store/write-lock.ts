@@ -51,10 +51,23 @@ export async function beginWrite(db: Database.Database, opts: WriteLockOptions =
   }
 }
 
+/**
+ * Resolves once no other process holds the store's write lock (taken and given back at once):
+ * work started right after finds it free, short of a race that SQLite's busy timeout covers.
+ */
+export async function untilWritable(db: Database.Database, opts: WriteLockOptions = {}): Promise<void> {
+  if (!db.open || db.inTransaction) return
+  await beginWrite(db, opts)
+  db.exec('ROLLBACK')
+}
+
 /** One attempt with SQLite's own wait cut to ATTEMPT_MS; false when another process holds the lock. */
 function tryBegin(db: Database.Database): boolean {
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number
-  db.pragma(`busy_timeout = ${ATTEMPT_MS}`)
+  // Every write of the core comes through here (write-queue.ts): the connection's own timeout is
+  // read once, and set with exec (pragma() prepares a statement each time: ~17 µs a write).
+  let timeout = busyTimeouts.get(db)
+  if (timeout === undefined) busyTimeouts.set(db, (timeout = db.pragma('busy_timeout', { simple: true }) as number))
+  db.exec(`PRAGMA busy_timeout = ${ATTEMPT_MS}`)
   try {
     db.exec('BEGIN IMMEDIATE')
     return true
@@ -62,9 +75,10 @@ function tryBegin(db: Database.Database): boolean {
     if (isBusy(e)) return false
     throw e
   } finally {
-    db.pragma(`busy_timeout = ${timeout}`)
+    db.exec(`PRAGMA busy_timeout = ${timeout}`)
   }
 }
+const busyTimeouts = new WeakMap<Database.Database, number>()
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
