@@ -4,6 +4,7 @@ import type { ContentPolicy, RecordSink } from './records'
 import type { FormatImporter } from './formats'
 import { HASHED_HEAD, hashHead, hashTail } from './continuity'
 import { readAt, WHOLE_FILE_BELOW } from './lines'
+import { ReadBuffers } from './read-buffers'
 import { cannotRead } from './walk'
 
 // Reading one input file into records, apart from the database: the same code runs in the
@@ -65,7 +66,22 @@ export interface ReadHooks {
  * re-import of a folder where a few files grew reads a few kilobytes, not the folder.
  */
 export async function readFileJob(job: FileJob, formats: readonly FormatImporter[], hooks: ReadHooks, deferUnknown = false): Promise<FileOutcome> {
+  const scratch = { buffer: null as Buffer | null }
+  try {
+    return await readFile(job, formats, hooks, deferUnknown, scratch)
+  } finally {
+    // Given back only once nothing reads the bytes any more (records hold strings, not views).
+    if (scratch.buffer) readBuffers.give(scratch.buffer)
+  }
+}
+
+/** Whole files and new bytes are read into reused buffers (read-buffers.ts), one pool per thread. */
+const readBuffers = new ReadBuffers()
+
+async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks: ReadHooks, deferUnknown: boolean, scratch: { buffer: Buffer | null }): Promise<FileOutcome> {
   const { path, size, prev } = job
+  /** The bytes [start, end) of the open file, into a pooled buffer (one per read of this file). */
+  const readPooled = (fd: number, start: number, end: number) => readAt(fd, start, end, (scratch.buffer = readBuffers.take(end - start)))
   const name = basename(path)
   let head: Buffer = Buffer.alloc(0)
   let format: FormatImporter | undefined
@@ -93,7 +109,7 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     }
     if (!format) {
       if (fd !== null && !prev && size <= READ_WHOLE_UP_TO) {
-        data = readAt(fd, 0, size)
+        data = readPooled(fd, 0, size)
         head = data.subarray(0, Math.min(data.length, HEAD_BYTES))
       } else if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
       try {
@@ -116,7 +132,7 @@ export async function readFileJob(job: FileJob, formats: readonly FormatImporter
     from = resumeFrom?.offset ?? 0
     // Line-oriented formats take the bytes read here; a large file is streamed by the format instead.
     if (data && (from !== 0 || !format.appendOnly)) data = undefined
-    else if (!data && fd !== null && format.appendOnly && size - from <= WHOLE_FILE_BELOW) data = from === 0 && size <= head.length ? head : readAt(fd, from, size)
+    else if (!data && fd !== null && format.appendOnly && size - from <= WHOLE_FILE_BELOW) data = from === 0 && size <= head.length ? head : readPooled(fd, from, size)
   } finally {
     if (fd !== null) closeSync(fd)
   }

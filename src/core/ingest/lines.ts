@@ -53,12 +53,16 @@ const NEWLINE = 0x0a
 const textEncoding = (buf: Buffer): BufferEncoding => (isAscii(buf) ? 'latin1' : 'utf8')
 export const WHOLE_FILE_BELOW = 8 * 1024 * 1024
 
-/** Bytes [start, end) of an open file; fewer if it shrank meanwhile (what is there is what is read). */
-export function readAt(fd: number, start: number, end: number): Buffer {
-  const buf = Buffer.allocUnsafe(Math.max(0, end - start))
+/**
+ * Bytes [start, end) of an open file; fewer if it shrank meanwhile (what is there is what is
+ * read). Read into `into` when given (at least end - start long): the result is a view of it.
+ */
+export function readAt(fd: number, start: number, end: number, into?: Buffer): Buffer {
+  const length = Math.max(0, end - start)
+  const buf = into ?? Buffer.allocUnsafe(length)
   let got = 0
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, start + got)
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, start + got)
     if (n === 0) break
     got += n
   }
