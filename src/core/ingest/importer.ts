@@ -157,6 +157,10 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     let bytesToRead = 0
     for (const c of candidates) {
       const seen = known.light(c.path)
+      // The walk came before the write lock was ours: another process (the app's tail) may have
+      // imported this file further meanwhile, past the size walked. Going by that size, the file
+      // looked truncated, and its session was emptied and read again only up to it.
+      if (seen && c.size < seen.size) restat(c)
       // Asking for more text than the file was read with: read it again from its start (the upserts make that safe).
       const rereadAll = seen !== undefined && RANK[policy] > (RANK[seen.content_policy] ?? 0)
       if (seen && !rereadAll && c.size === seen.size && c.mtimeMs === seen.mtime_ms) {
@@ -265,6 +269,17 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   } finally {
     await stream?.close()
     await starter.dispose()
+  }
+}
+
+/** The candidate's size and mtime as they are now (left as walked if it cannot be statted: reading it then says why). */
+function restat(c: Candidate): void {
+  try {
+    const st = statSync(c.path)
+    c.size = st.size
+    c.mtimeMs = st.mtimeMs
+  } catch {
+    // Reported when it is read.
   }
 }
 
