@@ -37,8 +37,8 @@ function holdWriteLock(db: string) {
 }
 
 /** The CLI as a process of its own, its output gathered as it comes. */
-function startCli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+function startCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -92,6 +92,47 @@ describe('a store written by several processes', () => {
     expect(count(db, 'SELECT COUNT(*) FROM spans')).toBe(before)
     expect(count(db, 'SELECT COUNT(*) FROM runs WHERE id = ?', `cc-${SESSION}`)).toBe(0)
   }, 40_000)
+
+  it('SWARMSCOPE_STORE_WAIT=0 fails at once instead, naming the store; a bad value is refused', async () => {
+    const db = storeWith(SIDECHAIN)
+    const release = holdWriteLock(db)
+    const started = performance.now()
+    const r = await startCli(['--db', db, 'import', SHOWCASE_MAIN], { SWARMSCOPE_STORE_WAIT: '0' }).done
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`the store ${db} is being written by another process`)
+    const bad = await startCli(['--db', db, 'import', SHOWCASE_MAIN], { SWARMSCOPE_STORE_WAIT: 'soon' }).done
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('SWARMSCOPE_STORE_WAIT must be a number of seconds, 0 or more (it is "soon")')
+    release()
+    expect(count(db, 'SELECT COUNT(*) FROM runs WHERE id = ?', `cc-${SESSION}`)).toBe(0)
+  }, 40_000)
+
+  it('a tail import that gave up on a locked store is tried again, and the lines it was reading are stored', async () => {
+    const dir = tempDir()
+    const db = join(dir, 'host.db')
+    const projects = join(dir, 'projects')
+    mkdirSync(join(projects, 'proj'), { recursive: true })
+    const transcript = join(projects, 'proj', `${SESSION}.jsonl`)
+    const lines = readFileSync(SHOWCASE_MAIN, 'utf8').split('\n').filter(Boolean)
+    // Writes give up after 1 s here, so the tail's import fails while the store is held.
+    serve = await startServe(db, ['--port', '0', '--no-otlp', '--watch', projects], { SWARMSCOPE_STORE_WAIT: '1' })
+    const offset = () => rows(db, 'SELECT offset FROM imported_files WHERE path = ?', transcript)[0]?.offset
+    appendFileSync(transcript, lines.slice(0, 3).map((l) => l + '\n').join(''))
+    await until('the first lines stored', () => offset() === statSync(transcript).size, 15_000)
+    const release = holdWriteLock(db)
+    appendFileSync(transcript, lines.slice(3).map((l) => l + '\n').join(''))
+    const health = async () => {
+      const res = await fetch(`http://127.0.0.1:${serve!.port}/api/v1/live/health`, { headers: { 'x-swarmscope-token': TOKEN } })
+      return ((await res.json()) as { data: { sources: { id: string; lastError: { message: string } | null }[] } }).data
+    }
+    await until('the tail to report the locked store', async () => (await health()).sources.some((s) => /is being written by another process/.test(s.lastError?.message ?? '')), 10_000)
+    release()
+    // Nothing else happens to the file: only the retry can read it to its end.
+    await until('the rest stored by a retry', () => offset() === statSync(transcript).size, 20_000)
+    const facts = sessionFacts([SHOWCASE_MAIN]).get(SESSION)!
+    expect(count(db, 'SELECT COUNT(*) FROM spans WHERE run_id = ? AND kind = ?', `cc-${SESSION}`, 'llm')).toBe(facts.llmCalls)
+  }, 60_000)
 
   it('the host keeps answering while the store is locked, and its tail, live ingest and a rename write once it is free', async () => {
     const dir = tempDir()

@@ -3,7 +3,7 @@ import type { NdjsonRecord } from '../ingest/ndjson/schema'
 import { writeNdjsonRecord } from '../ingest/ndjson/format'
 import { createWriter } from '../ingest/writer'
 import type { Store } from '../store/open'
-import { beginWrite } from '../store/write-lock'
+import { beginWrite, waitingForOtherProcess } from '../store/write-lock'
 import type { WriteQueue } from '../write-queue'
 import type { LiveSource } from './source'
 
@@ -48,8 +48,13 @@ export class LivePipeline {
   failedBatches = 0
   lastCommitMs: number | null = null
   lastCommitAt: number | null = null
-  /** Whether the next commit is waiting for another process that is writing to the store. */
-  waitingForStore = false
+  /**
+   * Whether records wait for another process that is writing to the store: this process has a
+   * commit due, and a write of it (this commit, or an import queued before it) waits for the lock.
+   */
+  get waitingForStore(): boolean {
+    return (this.flushing || this.pending.length > 0) && waitingForOtherProcess(this.store.write)
+  }
   private pending: Pending[] = []
   private flushing = false
   /** Records arrived while the last commit ran. */
@@ -123,12 +128,10 @@ export class LivePipeline {
         // Another process writing to the store (an import of a large folder) is waited for
         // without blocking this process; records keep queueing meanwhile, up to `capacity`.
         try {
-          await beginWrite(this.store.write, { onWait: () => (this.waitingForStore = true) })
+          await beginWrite(this.store.write)
         } catch (e) {
           for (const p of batch) this.refuse(p, e)
           return
-        } finally {
-          this.waitingForStore = false
         }
         this.commit(batch, true)
       }, { waitsItself: true })

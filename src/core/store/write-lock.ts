@@ -20,6 +20,18 @@ const MAX_PAUSE_MS = 250
 /** Longer than any import we have measured (a 10 GB folder); past it the other process is taken to be stuck. */
 export const DEFAULT_MAX_WAIT_MS = 10 * 60_000
 
+/**
+ * How long a write waits for another process: SWARMSCOPE_STORE_WAIT seconds (0: not at all, for
+ * scripts that would rather fail at once), else DEFAULT_MAX_WAIT_MS.
+ */
+export function maxStoreWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.SWARMSCOPE_STORE_WAIT
+  if (v === undefined || v.trim() === '') return DEFAULT_MAX_WAIT_MS
+  const seconds = Number(v)
+  if (!Number.isFinite(seconds) || seconds < 0) throw new CoreError('bad_request', `SWARMSCOPE_STORE_WAIT must be a number of seconds, 0 or more (it is "${v}")`)
+  return seconds * 1000
+}
+
 export interface WriteLockOptions {
   signal?: AbortSignal
   /** Called while waiting (after each failed attempt) with the time waited so far. */
@@ -36,20 +48,36 @@ const isBusy = (e: unknown) => typeof (e as { code?: unknown })?.code === 'strin
  */
 export async function beginWrite(db: Database.Database, opts: WriteLockOptions = {}): Promise<void> {
   const started = performance.now()
-  const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS
+  const maxWaitMs = opts.maxWaitMs ?? maxStoreWaitMs()
   let pause = FIRST_PAUSE_MS
-  for (;;) {
-    if (opts.signal?.aborted) throw new CoreError('cancelled', 'import cancelled')
-    if (tryBegin(db)) return
-    const waited = performance.now() - started
-    if (waited >= maxWaitMs) {
-      throw new CoreError('conflict', `the store ${db.name} has been locked by another process for ${Math.round(waited / 1000)} s (another Swarmscope import, the desktop app or \`swarmscope serve\` writing to it); try again when it has finished`)
+  let waiting = false
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw new CoreError('cancelled', 'import cancelled')
+      if (tryBegin(db)) return
+      const waited = performance.now() - started
+      if (waited >= maxWaitMs) {
+        const still = waited >= 1000 ? `, still after ${Math.round(waited / 1000)} s` : ''
+        throw new CoreError('conflict', `the store ${db.name} is being written by another process (another Swarmscope import, the desktop app or \`swarmscope serve\`)${still}; try again when it has finished, or let writes wait longer with SWARMSCOPE_STORE_WAIT=<seconds>`)
+      }
+      if (!waiting) {
+        waiting = true
+        waiters.set(db, (waiters.get(db) ?? 0) + 1)
+      }
+      opts.onWait?.(waited)
+      await sleep(pause, opts.signal)
+      pause = Math.min(MAX_PAUSE_MS, pause * 2)
     }
-    opts.onWait?.(waited)
-    await sleep(pause, opts.signal)
-    pause = Math.min(MAX_PAUSE_MS, pause * 2)
+  } finally {
+    if (waiting) waiters.set(db, (waiters.get(db) ?? 1) - 1)
   }
 }
+
+/** Writes of this process now waiting for another process's write lock, per connection. */
+const waiters = new WeakMap<Database.Database, number>()
+
+/** Whether a write of this process is waiting for another process that holds the store (live health shows it). */
+export const waitingForOtherProcess = (db: Database.Database) => (waiters.get(db) ?? 0) > 0
 
 /**
  * Resolves once no other process holds the store's write lock (taken and given back at once):
