@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { rmSync } from 'node:fs'
 import { test as base, expect } from '@playwright/test'
+import Database from 'better-sqlite3'
 import { generateSwarm } from '../test/helpers/generated-swarm'
 import { startHost, type RunningHost } from './host'
 import { drop, importItems, screenshots } from './ui-helpers'
@@ -47,4 +48,20 @@ test('a big import shows bytes and lines as it goes, and Cancel leaves nothing b
   await page.getByTestId('import-cancel').click()
   await expect(page.getByTestId('import-result').first()).toContainText('cancelled; nothing was changed', { timeout: 30_000 })
   await expect(page.getByTestId('empty-state')).toBeVisible()
+})
+
+test('a drop while another process writes to the store shows the wait, then imports', async ({ page, host }) => {
+  await page.goto(host.url)
+  // Another process (an import in a terminal) holds the store's write lock.
+  const other = new Database(host.dbPath)
+  other.exec('BEGIN IMMEDIATE')
+  try {
+    await drop(page, [{ name: 'waits.ndjson', text: generateSwarm({ runId: 'imp-wait', seed: 7, subagents: 1, callsPerAgent: 2 }).ndjson }])
+    await expect(page.getByTestId('import-figures')).toContainText('waiting for another process writing to the store', { timeout: 30_000 })
+    await page.screenshot({ path: 'e2e/artifacts/import-waiting.png' })
+  } finally {
+    other.exec('COMMIT')
+    other.close()
+  }
+  await expect(page.getByTestId('import-result').first()).toContainText('Imported 1 run', { timeout: 30_000 })
 })

@@ -17,12 +17,12 @@ export function ImportStatus() {
         return (
           <div className="import" key={a.id} data-testid="import-progress">
             <span className="import-label" title={a.label}>{a.label}</span>
-            <progress max={100} value={p ? pct : undefined} aria-label="import progress" />
+            <progress max={100} value={p && p.waitingMs === undefined ? pct : undefined} aria-label="import progress" />
             <span className="import-figures" data-testid="import-figures">
               {!p
                 ? 'uploading…'
                 : p.waitingMs !== undefined
-                  ? `waiting for another process writing to the store (an import in a terminal, another window or \`swarmscope serve\`): ${Math.round(p.waitingMs / 1000)} s`
+                  ? `waiting for another process writing to the store (an import in a terminal, another window): ${Math.round(p.waitingMs / 1000)} s`
                   : `${pct}% · ${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)} · ${compact(p.lines)} lines · ${exact(p.runs)} runs · ${p.filesDone}/${p.filesTotal} files`}
             </span>
             <button onClick={() => void cancel(a.id)} data-testid="import-cancel">Cancel</button>
