@@ -47,6 +47,31 @@ function startCli(args: string[], env: Record<string, string> = {}) {
   return { child, done, stderr: () => stderr }
 }
 
+/** `serve` tailing a projects folder into which one session's transcript is appended (line ranges of the showcase session). */
+async function tailing(env: Record<string, string> = {}) {
+  const dir = tempDir()
+  const db = join(dir, 'host.db')
+  const projects = join(dir, 'projects')
+  mkdirSync(join(projects, 'proj'), { recursive: true })
+  const transcript = join(projects, 'proj', `${SESSION}.jsonl`)
+  const lines = readFileSync(SHOWCASE_MAIN, 'utf8').split('\n').filter(Boolean)
+  serve = await startServe(db, ['--port', '0', '--no-otlp', '--watch', projects], env)
+  const offset = () => rows(db, 'SELECT offset FROM imported_files WHERE path = ?', transcript)[0]?.offset as number | undefined
+  return {
+    db, lines, port: serve.port, offset,
+    append: (from: number, to?: number) => appendFileSync(transcript, lines.slice(from, to).map((l) => l + '\n').join('')),
+    /** Whether the store holds the transcript to its end. */
+    caughtUp: () => offset() === statSync(transcript).size,
+  }
+}
+
+/** A host route's answer and how long it took. */
+async function get(port: number, path: string) {
+  const t = performance.now()
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { headers: { 'x-swarmscope-token': TOKEN } })
+  return { ms: performance.now() - t, body: (await res.json()) as { ok: boolean; data: any } } // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
 function storeWith(file: string): string {
   const db = join(tempDir(), 'shared.db')
   const r = spawnSync(process.execPath, [BIN, '--db', db, 'import', file, '--json'], { encoding: 'utf8' })
@@ -109,67 +134,46 @@ describe('a store written by several processes', () => {
   }, 40_000)
 
   it('a tail import that gave up on a locked store is tried again, and the lines it was reading are stored', async () => {
-    const dir = tempDir()
-    const db = join(dir, 'host.db')
-    const projects = join(dir, 'projects')
-    mkdirSync(join(projects, 'proj'), { recursive: true })
-    const transcript = join(projects, 'proj', `${SESSION}.jsonl`)
-    const lines = readFileSync(SHOWCASE_MAIN, 'utf8').split('\n').filter(Boolean)
     // Writes give up after 1 s here, so the tail's import fails while the store is held.
-    serve = await startServe(db, ['--port', '0', '--no-otlp', '--watch', projects], { SWARMSCOPE_STORE_WAIT: '1' })
-    const offset = () => rows(db, 'SELECT offset FROM imported_files WHERE path = ?', transcript)[0]?.offset
-    appendFileSync(transcript, lines.slice(0, 3).map((l) => l + '\n').join(''))
-    await until('the first lines stored', () => offset() === statSync(transcript).size, 15_000)
+    const { db, append, caughtUp, port } = await tailing({ SWARMSCOPE_STORE_WAIT: '1' })
+    append(0, 3)
+    await until('the first lines stored', caughtUp, 15_000)
     const release = holdWriteLock(db)
-    appendFileSync(transcript, lines.slice(3).map((l) => l + '\n').join(''))
-    const health = async () => {
-      const res = await fetch(`http://127.0.0.1:${serve!.port}/api/v1/live/health`, { headers: { 'x-swarmscope-token': TOKEN } })
-      return ((await res.json()) as { data: { sources: { id: string; lastError: { message: string } | null }[] } }).data
-    }
-    await until('the tail to report the locked store', async () => (await health()).sources.some((s) => /is being written by another process/.test(s.lastError?.message ?? '')), 10_000)
+    append(3)
+    const sources = async () => (await get(port, '/live/health')).body.data.sources as { lastError: { message: string } | null }[]
+    await until('the tail to report the locked store', async () => (await sources()).some((s) => /is being written by another process/.test(s.lastError?.message ?? '')), 10_000)
     release()
     // Nothing else happens to the file: only the retry can read it to its end.
-    await until('the rest stored by a retry', () => offset() === statSync(transcript).size, 20_000)
+    await until('the rest stored by a retry', caughtUp, 20_000)
     const facts = sessionFacts([SHOWCASE_MAIN]).get(SESSION)!
     expect(count(db, 'SELECT COUNT(*) FROM spans WHERE run_id = ? AND kind = ?', `cc-${SESSION}`, 'llm')).toBe(facts.llmCalls)
   }, 60_000)
 
   it('the host keeps answering while the store is locked, and its tail, live ingest and a rename write once it is free', async () => {
-    const dir = tempDir()
-    const db = join(dir, 'host.db')
-    const projects = join(dir, 'projects')
-    mkdirSync(join(projects, 'proj'), { recursive: true })
-    const transcript = join(projects, 'proj', `${SESSION}.jsonl`)
-    const lines = readFileSync(SHOWCASE_MAIN, 'utf8').split('\n').filter(Boolean)
-    serve = await startServe(db, ['--port', '0', '--no-otlp', '--watch', projects])
-    const get = async (path: string) => {
-      const t = performance.now()
-      const res = await fetch(`http://127.0.0.1:${serve!.port}/api/v1${path}`, { headers: { 'x-swarmscope-token': TOKEN } })
-      return { ms: performance.now() - t, body: (await res.json()) as { ok: boolean; data: any } } // eslint-disable-line @typescript-eslint/no-explicit-any
-    }
-    const offset = () => rows(db, 'SELECT offset FROM imported_files WHERE path = ?', transcript)[0]?.offset
+    const { db, lines, append, caughtUp, offset, port } = await tailing()
     // The first half of the session, imported by the tail as usual.
-    const half = lines.slice(0, Math.ceil(lines.length / 2))
-    appendFileSync(transcript, half.map((l) => l + '\n').join(''))
-    await until('the first half stored', () => offset() === statSync(transcript).size, 15_000)
+    const half = Math.ceil(lines.length / 2)
+    append(0, half)
+    await until('the first half stored', caughtUp, 15_000)
 
     const release = holdWriteLock(db)
     const started = performance.now()
     // The rest is written while another process holds the store, and a live sender sends a batch.
-    appendFileSync(transcript, lines.slice(half.length).map((l) => l + '\n').join(''))
-    const client = await IngestClient.open(serve.port)
+    append(half)
+    const stored = offset()
+    const client = await IngestClient.open(port)
     let acked = false
     const ack = client.send(1, [{ v: 1, type: 'run', id: 'live-while-locked' }, { type: 'event', runId: 'live-while-locked', id: 'e1', ts: 1767261600000, name: 'tick' }]).then((a) => ((acked = true), a))
-    await until('the live writer to wait for the store', async () => (await get('/live/health')).body.data.writer.waitingForStore === true, 5000)
+    await until('the live writer to wait for the store', async () => (await get(port, '/live/health')).body.data.writer.waitingForStore === true, 5000)
     // A rename from the UI waits too (every write of the core goes through its write queue).
     let renamed = false
-    const rename = fetch(`http://127.0.0.1:${serve.port}/api/v1/runs/cc-${SESSION}/rename`, {
+    const rename = fetch(`http://127.0.0.1:${port}/api/v1/runs/cc-${SESSION}/rename`, {
       method: 'POST', headers: { 'x-swarmscope-token': TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'renamed while locked' }),
     }).then(async (r) => ((renamed = true), (await r.json()) as { ok: boolean }))
     // Answers come at once, though both the tail's import and the live commit wait.
     const during: number[] = []
     while (performance.now() - started < HOLD_MS) {
-      const r = await get('/runs')
+      const r = await get(port, '/runs')
       expect(r.body.ok).toBe(true)
       during.push(r.ms)
       await sleep(200)
@@ -177,16 +181,17 @@ describe('a store written by several processes', () => {
     expect(Math.max(...during)).toBeLessThan(1000)
     expect(acked).toBe(false)
     expect(renamed).toBe(false)
-    expect(offset()).toBeLessThan(statSync(transcript).size)
+    expect(offset()).toBe(stored)
+    expect(caughtUp()).toBe(false)
     release()
 
     expect(await ack).toMatchObject({ type: 'ack', seq: 1, accepted: 2, rejected: [] })
     expect(count(db, 'SELECT COUNT(*) FROM events WHERE run_id = ?', 'live-while-locked')).toBe(1)
     expect(await rename).toMatchObject({ ok: true })
     expect(rows(db, 'SELECT name FROM runs WHERE id = ?', `cc-${SESSION}`)).toEqual([{ name: 'renamed while locked' }])
-    await until('the whole session stored', () => offset() === statSync(transcript).size, 15_000)
+    await until('the whole session stored', caughtUp, 15_000)
     const facts = sessionFacts([SHOWCASE_MAIN]).get(SESSION)!
-    await until('the run summed up whole', async () => (await get(`/runs/cc-${SESSION}`)).body.data?.llmCalls === facts.llmCalls, 5000)
+    await until('the run summed up whole', async () => (await get(port, `/runs/cc-${SESSION}`)).body.data?.llmCalls === facts.llmCalls, 5000)
     expect(count(db, 'SELECT COUNT(*) FROM spans WHERE run_id = ? AND kind = ?', `cc-${SESSION}`, 'llm')).toBe(facts.llmCalls)
     client.close()
   }, 60_000)
