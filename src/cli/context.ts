@@ -18,7 +18,17 @@ export class CliError extends Error {
 }
 
 export function openCore(opts: GlobalOptions): Core {
-  return createCore({ path: opts.db ?? defaultDbPath() })
+  const path = opts.db ?? defaultDbPath()
+  const core = createCore({ path })
+  // A rename, tag or report made while another process writes to the store waits for it: said
+  // once, so that the pause is not taken for a hang (an import says so in its own progress).
+  let told = false
+  core.on('store.waiting', () => {
+    if (told) return
+    told = true
+    console.error(`waiting for another process writing to ${path} (the app, \`serve\` or another import)…`)
+  })
+  return core
 }
 
 /** Calls a route in-process and unwraps the Result, turning a failure into a CliError. */

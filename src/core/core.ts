@@ -52,11 +52,11 @@ export function createCore(opts: StoreOptions): Core {
 
 /** The same engine on a store opened elsewhere (an anonymized in-memory copy, see src/core/privacy/mirror.ts). */
 export function createCoreOnStore(store: Store): Core {
-  const writes = new WriteQueue(() => untilWritable(store.write))
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const l of listeners.get(event) ?? []) l(payload)
   }
+  const writes = new WriteQueue(() => untilWritable(store.write, { onWait: (ms) => emit('store.waiting', { waitedMs: Math.round(ms) }) }))
 
   const ctx: CoreContext = { store, writes, emit }
   const live = new LiveHub(ctx)

@@ -47,6 +47,8 @@ export const routeNames = Object.keys(routes) as RouteName[]
 export const events = {
   'import.progress': ImportProgress,
   'runs.changed': z.object({ runIds: z.array(z.string()) }),
+  // A write (other than an import, which says so in its progress) waits for another process writing to the store.
+  'store.waiting': z.object({ waitedMs: z.number() }),
   // Live collection, throttled: stats about once a second, run updates a few times a second.
   'live.stats': LiveHealth,
   'live.run': LiveRunUpdate,

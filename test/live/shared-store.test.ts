@@ -100,6 +100,21 @@ describe('a store written by several processes', () => {
     expect(count(db, 'SELECT COUNT(*) FROM spans WHERE run_id = ? AND kind = ?', `cc-${SESSION}`, 'llm')).toBe(facts.llmCalls)
   }, 40_000)
 
+  it('a rename at the command line waits too, says so once, and is made once the store is free', async () => {
+    const db = storeWith(SIDECHAIN)
+    const [run] = rows(db, 'SELECT id FROM runs')
+    const release = holdWriteLock(db)
+    const cli = startCli(['--db', db, 'runs', 'rename', String(run.id), 'renamed while locked'])
+    await until('the rename to say it waits', () => cli.stderr().includes(`waiting for another process writing to ${db}`), 20_000)
+    await sleep(1000)
+    expect(cli.child.exitCode).toBeNull()
+    release()
+    const r = await cli.done
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr.match(/waiting for another process/g)).toHaveLength(1)
+    expect(rows(db, 'SELECT name FROM runs WHERE id = ?', run.id)).toEqual([{ name: 'renamed while locked' }])
+  }, 40_000)
+
   it('Ctrl-C while waiting ends the import at once and leaves the store as it was', async () => {
     const db = storeWith(SIDECHAIN)
     const before = count(db, 'SELECT COUNT(*) FROM spans')
