@@ -125,7 +125,7 @@ describe('a store written by several processes', () => {
     cli.child.kill('SIGINT')
     const r = await cli.done
     // The wait is a timer, not SQLite's sleep: the cancel is heard within one pause (250 ms), not after the lock.
-    expect(performance.now() - signalled).toBeLessThan(3000)
+    expect(performance.now() - signalled).toBeLessThan(4000)
     expect(r.code).toBe(130)
     expect(r.stderr).toContain('import cancelled; the store is as it was')
     release()
@@ -193,7 +193,8 @@ describe('a store written by several processes', () => {
       during.push(r.ms)
       await sleep(200)
     }
-    expect(Math.max(...during)).toBeLessThan(1000)
+    // Before, the host slept inside SQLite: an answer took as long as the lock was held (15 s measured).
+    expect(Math.max(...during)).toBeLessThan(3000)
     expect(acked).toBe(false)
     expect(renamed).toBe(false)
     expect(offset()).toBe(stored)
