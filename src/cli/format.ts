@@ -10,7 +10,7 @@ export function table(rows: string[][]): string {
 }
 
 export function runsTable(runs: RunSummary[]): string {
-  if (runs.length === 0) return 'No runs yet. Import one: swarmscope import ~/.claude/projects'
+  if (runs.length === 0) return 'No runs yet. Import your Claude Code sessions: swarmscope import'
   const header = ['run', 'name', 'group', 'started', 'duration', 'agents', 'llm', 'tools', 'tokens in/out', 'cost']
   return table([
     header,

@@ -9,7 +9,7 @@ export function addLiveOptions(cmd: Command): Command {
   return cmd
     .option('--otlp-port <n>', `OTLP/HTTP receiver port (0: any free port; default: live.otlpPort, ${DEFAULT_OTLP_PORT})`, String(DEFAULT_OTLP_PORT))
     .option('--no-otlp', 'do not start the OTLP/HTTP receiver')
-    .option('--watch <dir>', 'tail this folder for transcripts and claude-flow files (repeatable; default: ~/.claude/projects and live.watch from the settings)', collect)
+    .option('--watch <dir>', 'tail this folder for transcripts and claude-flow files (repeatable; default: Claude Code\'s projects folders and live.watch from the settings)', collect)
     .option('--no-watch', 'do not tail any folder')
     .option('--connect <url>', 'poll a claude-flow MCP WebSocket server, e.g. ws://127.0.0.1:3000/ws (repeatable)', collect)
     .option('--poll-interval <ms>', 'claude-flow polling interval', '1000')

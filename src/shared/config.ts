@@ -91,7 +91,7 @@ export const AppConfig = z.object({
    */
   live: z
     .object({
-      /** Tail Claude Code's own projects folder (~/.claude/projects, or $CLAUDE_CONFIG_DIR/projects). */
+      /** Tail Claude Code's own projects folders (live/claude-dirs.ts: ~/.claude/projects and ~/.config/claude/projects, or $CLAUDE_CONFIG_DIR). */
       watchClaudeProjects: z.boolean().default(true),
       /** More folders to tail: claude-flow projects, transcripts kept elsewhere. */
       watch: z.array(z.string().min(1).max(4096)).max(50).default([]),

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { CC, SHOWCASE_MAIN, SHOWCASE_SUB, SIDECHAIN, sessionFacts } from '../helpers/transcript-facts'
-import { tempDb } from '../helpers/temp'
+import { tempDb, tempDir } from '../helpers/temp'
 
 const BIN = new URL('../../bin/swarmscope.mjs', import.meta.url).pathname
 
@@ -52,7 +52,11 @@ describe('swarmscope CLI', () => {
     expect(nothing.stderr).toContain('skipped /no/such/file.jsonl: cannot read: no such file or folder')
     expect(nothing.stderr).not.toMatch(/\bat .*\.ts:\d+/)
     // Bad arguments exit 2, as documented: commander's refusals and our own checks alike.
-    for (const args of [['frobnicate'], ['import'], ['import', SIDECHAIN, '--bogus'], ['import', SIDECHAIN, '--tag', 'bad'], ['import', SIDECHAIN, '--tag', '=x'], ['import', SIDECHAIN, '--content', 'weird']]) {
+    // `import` without paths reads Claude Code's folders (test/live/claude-dirs.test.ts); a home without any is refused.
+    const noClaude = cli(['import', '--db', db], { HOME: tempDir(), CLAUDE_CONFIG_DIR: '', XDG_CONFIG_HOME: '' })
+    expect(noClaude.code).toBe(2)
+    expect(noClaude.stderr).toMatch(/^swarmscope: no paths given, and no Claude Code projects folder found/)
+    for (const args of [['frobnicate'], ['import', SIDECHAIN, '--bogus'], ['import', SIDECHAIN, '--tag', 'bad'], ['import', SIDECHAIN, '--tag', '=x'], ['import', SIDECHAIN, '--content', 'weird']]) {
       const r = cli([...args, '--db', db])
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).not.toMatch(/\bat .*\.ts:\d+/)

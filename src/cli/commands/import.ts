@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { RedactionRuleSpec } from '../../shared/dto'
-import { defaultDbPath } from '../../core'
+import { claudeProjectsDirs, defaultDbPath } from '../../core'
 import { CliError, call, openCore, printJson, type GlobalOptions } from '../context'
 import { byteSize, compact, runsTable } from '../format'
 
@@ -51,18 +51,27 @@ function readRules(file: string | undefined): RedactionRuleSpec[] | undefined {
   return list as RedactionRuleSpec[]
 }
 
+/** Without paths: the Claude Code projects folders that exist (claude-dirs.ts), as ccusage reads them. */
+function claudeFolders(): string[] {
+  const all = claudeProjectsDirs()
+  const found = all.filter((d) => existsSync(d))
+  if (found.length === 0) throw new CliError(`no paths given, and no Claude Code projects folder found (looked in ${all.join(', ')}); name the files or folders to import`, 2)
+  return found
+}
+
 export function registerImport(program: Command): void {
   program
     .command('import')
     .description('import run logs (files or folders; each file is recognised by its content): Claude Code transcripts with subagents, claude-flow v2/v3 metrics and databases, OTLP JSON, Swarmscope NDJSON; re-importing is safe and reads only what is new')
-    .argument('<paths...>', 'files or folders (folders are walked)')
+    .argument('[paths...]', "files or folders (folders are walked); default: Claude Code's projects folders (~/.claude/projects, ~/.config/claude/projects, or each of $CLAUDE_CONFIG_DIR)")
     .option('--group <name>', 'put the imported runs in a group, e.g. topology=mesh')
     .option('--tag <key=value>', 'tag the imported runs (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--content <policy>', 'text to keep: none (sizes and metadata only), redacted (secrets and home paths replaced) or full; default: the privacy.contentPolicy setting, which defaults to none')
     .option('--redact-rules <file.json>', 'extra redaction rules: [{"id","pattern","flags"?,"replacement"?}]')
-    .addHelpText('after', '\nWith the global --json it prints {"runs": [...], "skipped": [{"file", "line", "reason"}]}.\n\nExamples:\n  swarmscope import ~/.claude/projects/my-project --group baseline --json\n  swarmscope import ./my-swarm/.claude-flow ./my-swarm/.swarm/memory.db traces.json')
-    .action(async (paths: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {
+    .addHelpText('after', '\nWith the global --json it prints {"runs": [...], "skipped": [{"file", "line", "reason"}]}.\n\nExamples:\n  swarmscope import                      # every Claude Code session on this machine\n  swarmscope import ~/.claude/projects/my-project --group baseline --json\n  swarmscope import ./my-swarm/.claude-flow ./my-swarm/.swarm/memory.db traces.json')
+    .action(async (given: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {
       // Every argument is checked before the store is opened (or created).
+      const paths = given.length > 0 ? given : claudeFolders()
       const content = parseContent(cmdOpts.content)
       const redactRules = readRules(cmdOpts.redactRules)
       const [group, tags] = [parseGroup(cmdOpts.group), parseTags(cmdOpts.tag)]

@@ -1,6 +1,6 @@
-import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { Core } from '../core'
+import { claudeProjectsDirs } from './claude-dirs'
 import { ClaudeFlowConnector, type ConnectorOptions } from './claude-flow/connector'
 import { FolderTail, type TailOptions } from './file-tail'
 import type { SamplingOptions } from './sampler'
@@ -40,7 +40,6 @@ export interface Collector {
   stop(): Promise<void>
 }
 
-export const defaultClaudeProjectsDir = () => join(process.env.CLAUDE_CONFIG_DIR ?? join(homedir(), '.claude'), 'projects')
 
 /** Starts the live sources on a core. Each source fails on its own: the others keep going. */
 export async function startCollector(core: Core, opts: CollectorOptions = {}): Promise<Collector> {
@@ -51,7 +50,7 @@ export async function startCollector(core: Core, opts: CollectorOptions = {}): P
   let systemMs: number | null = null
 
   const setTails = async (watch: string[] | undefined) => {
-    const want = new Set((watch ?? [defaultClaudeProjectsDir()]).map((d) => resolve(d)))
+    const want = new Set((watch ?? claudeProjectsDirs()).map((d) => resolve(d)))
     for (const [dir, t] of tails) {
       if (want.has(dir)) continue
       t.stop()

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { AppConfig } from '../../shared/config'
-import { defaultClaudeProjectsDir, type CollectorOptions } from './collector'
+import { claudeProjectsDirs } from './claude-dirs'
+import type { CollectorOptions } from './collector'
 import type { SamplingOptions } from './sampler'
 
 // What the live services run, from two places: the settings (config.json's `live`, changed from
@@ -23,7 +24,7 @@ const expandHome = (dir: string) => (dir === '~' || dir.startsWith('~/') ? join(
 
 export function liveSettingsFrom(live: AppConfig['live'], pinned: PinnedLiveSettings = {}): LiveSettings {
   const fromConfig: LiveSettings = {
-    watch: [...(live.watchClaudeProjects ? [defaultClaudeProjectsDir()] : []), ...live.watch.map(expandHome)],
+    watch: [...(live.watchClaudeProjects ? claudeProjectsDirs() : []), ...live.watch.map(expandHome)],
     connect: [...live.connect],
     otlpPort: live.otlpPort,
     system: live.systemIntervalMs === null ? false : { intervalMs: live.systemIntervalMs },

@@ -122,7 +122,7 @@ export function LiveSettings() {
       <h4>Folders to tail</h4>
       <label className="choice">
         <input type="checkbox" checked={draft.watchClaudeProjects} onChange={(e) => set({ watchClaudeProjects: e.target.checked })} data-testid="watch-claude-projects" />
-        Claude Code's projects folder (<code>~/.claude/projects</code>)
+        Claude Code's projects folders (<code>~/.claude/projects</code>, <code>~/.config/claude/projects</code> if there, or each of <code>$CLAUDE_CONFIG_DIR</code>)
       </label>
       <ListEditor label="Folder to tail" placeholder="/path/to/a/claude-flow/project or ~/folder" items={draft.watch} onChange={(watch) => set({ watch })} testId="watch-list" />
       <h4>claude-flow MCP servers to poll</h4>
