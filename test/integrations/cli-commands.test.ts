@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createCore } from '../../src/core'
@@ -135,5 +135,15 @@ describe('swarmscope runs group, doctor and help', () => {
     expect(unwritable.code).toBe(1)
     expect(unwritable.stdout).toContain(`FAIL  data directory: ${join(file, 'data')} is not writable (ENOTDIR)`)
     expect(unwritable.stdout).toContain('fix: pass --db PATH or set SWARMSCOPE_DATA_DIR')
+
+    // Claude Code's folders, as `import` without paths reads them: counted where they exist.
+    const home = tempDir()
+    mkdirSync(join(home, '.claude', 'projects', 'app'), { recursive: true })
+    for (const s of ['a', 'b']) writeFileSync(join(home, '.claude', 'projects', 'app', `${s}.jsonl`), '')
+    const env = { HOME: home, CLAUDE_CONFIG_DIR: '', XDG_CONFIG_HOME: '' }
+    const claude = (r: { json(): { checks: { name: string; status: string; detail: string }[] } }) => r.json().checks.find((c) => c.name === 'Claude Code transcripts')
+    expect(claude(cli(['--db', join(home, 'd.db'), 'doctor', '--json'], env))).toEqual({ name: 'Claude Code transcripts', status: 'ok', detail: `${join(home, '.claude', 'projects')}: 1 project, 2 sessions` })
+    const bare = tempDir()
+    expect(claude(cli(['--db', join(bare, 'd.db'), 'doctor', '--json'], { ...env, HOME: bare }))).toMatchObject({ status: 'warn', detail: `no Claude Code projects folder (looked in ${join(bare, '.claude', 'projects')})` })
   })
 })

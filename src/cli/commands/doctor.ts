@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
-import { CHROMIUM_HINT, defaultDbPath, findChromium } from '../../core'
+import { CHROMIUM_HINT, claudeProjectsDirs, defaultDbPath, findChromium } from '../../core'
 import { loadConfig } from '../../core/config/file'
 import { printJson, type GlobalOptions } from '../context'
 import { packageRoot } from '../package-root'
@@ -76,6 +76,27 @@ function checkChromium(): Check {
     : { name: 'Chromium (PDF and PNG reports)', status: 'warn', detail: 'not found: PDF and PNG export are unavailable (HTML and Markdown work)', fix: CHROMIUM_HINT }
 }
 
+/** Sessions (`<project>/<session>.jsonl`) in each Claude Code projects folder that exists: what `import` without paths and the default tail read. */
+function checkClaudeFolders(): Check {
+  const name = 'Claude Code transcripts'
+  const dirs = claudeProjectsDirs()
+  const found: string[] = []
+  let total = 0
+  for (const dir of dirs) {
+    try {
+      const projects = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())
+      const sessions = projects.reduce((n, p) => n + readdirSync(join(dir, p.name)).filter((f) => f.endsWith('.jsonl')).length, 0)
+      total += sessions
+      found.push(`${dir}: ${projects.length} project${projects.length === 1 ? '' : 's'}, ${sessions} session${sessions === 1 ? '' : 's'}`)
+    } catch {
+      // Not there (or not readable): not one of this machine's folders.
+    }
+  }
+  if (total > 0) return { name, status: 'ok', detail: found.join('; ') }
+  const fix = 'set CLAUDE_CONFIG_DIR to where Claude Code keeps its data, or name the files to import'
+  return { name, status: 'warn', detail: found.length > 0 ? `no sessions yet (${found.join('; ')})` : `no Claude Code projects folder (looked in ${dirs.join(', ')})`, fix }
+}
+
 /** Electron facts come from scripts/electron-env.mjs, which never require()s electron (that would try to download it). */
 async function checkElectron(): Promise<Check> {
   const name = 'Electron (desktop app)'
@@ -118,6 +139,7 @@ export async function runChecks(dbPath: string): Promise<Check[]> {
     await checkSqlite(),
     checkDataDir(dbPath),
     checkConfig(dbPath),
+    checkClaudeFolders(),
     checkChromium(),
     await checkElectron(),
     await checkPort('swarmscope serve', port, 'stop the other process, or run `swarmscope serve --port 0` for a free port'),
@@ -130,7 +152,7 @@ const MARK = { ok: 'ok  ', warn: 'warn', error: 'FAIL' } as const
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check this machine: database driver, data directory, settings, Chromium for PDF, Electron, free ports; says how to fix each problem')
+    .description('check this machine: database driver, data directory, settings, Claude Code transcripts, Chromium for PDF, Electron, free ports; says how to fix each problem')
     .addHelpText('after', '\nExample:\n  swarmscope doctor --json\n\nExit code 1 when a required check fails; missing optional parts (Chromium, Electron) are warnings.')
     .action(async (_o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
