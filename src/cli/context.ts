@@ -17,6 +17,9 @@ export class CliError extends Error {
   }
 }
 
+/** What a command says while its write waits for another process writing to the store at `path`. */
+export const waitingForStore = (path: string) => `waiting for another process writing to ${path} (the app, \`serve\` or another import)`
+
 export function openCore(opts: GlobalOptions): Core {
   const path = opts.db ?? defaultDbPath()
   const core = createCore({ path })
@@ -26,7 +29,7 @@ export function openCore(opts: GlobalOptions): Core {
   core.on('store.waiting', () => {
     if (told) return
     told = true
-    console.error(`waiting for another process writing to ${path} (the app, \`serve\` or another import)…`)
+    console.error(`${waitingForStore(path)}…`)
   })
   return core
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { RedactionRuleSpec } from '../../shared/dto'
-import { claudeProjectsDirs, defaultDbPath } from '../../core'
-import { CliError, call, openCore, printJson, type GlobalOptions } from '../context'
+import { claudeProjectsDirs } from '../../core'
+import { CliError, call, openCore, printJson, waitingForStore, type GlobalOptions } from '../context'
 import { byteSize, compact, runsTable } from '../format'
 
 /**
@@ -83,7 +83,7 @@ export function registerImport(program: Command): void {
       let toldWaiting = false
       const off = core.on('import.progress', (p) => {
         if (p.waitingMs !== undefined) {
-          const waiting = `waiting for another process writing to ${opts.db ?? defaultDbPath()} (the app, \`serve\` or another import)`
+          const waiting = waitingForStore(core.dbPath)
           if (tty) process.stderr.write(`\r\x1b[K${waiting}: ${Math.round(p.waitingMs / 1000)} s; Ctrl-C cancels`)
           else if (!toldWaiting) console.error(`${waiting}…`)
           toldWaiting = true

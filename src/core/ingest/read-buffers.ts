@@ -2,8 +2,9 @@
  * Buffers that whole files are read into, reused from one file to the next. A fresh buffer per
  * file (~100 KB each for typical transcripts) is new memory every time, and the kernel's copy
  * into it pays a page fault per 4 KB page: reading a 1 GB folder of 10,000 transcripts took
- * ~460 ms with a buffer per file against ~290 ms into one reused buffer (page cache warm). Taken and given back, not shared: two reads may overlap in one thread (the
- * importer parses ahead while it replays the worker's files).
+ * ~460 ms with a buffer per file against ~290 ms into one reused buffer (page cache warm).
+ * Taken and given back, not shared: two reads may overlap in one thread (the importer parses
+ * ahead while it replays the worker's files).
  */
 export class ReadBuffers {
   private readonly free: Buffer[] = []

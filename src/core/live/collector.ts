@@ -40,7 +40,6 @@ export interface Collector {
   stop(): Promise<void>
 }
 
-
 /** Starts the live sources on a core. Each source fails on its own: the others keep going. */
 export async function startCollector(core: Core, opts: CollectorOptions = {}): Promise<Collector> {
   const hub = core.live

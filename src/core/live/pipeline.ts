@@ -133,7 +133,7 @@ export class LivePipeline {
           for (const p of batch) this.refuse(p, e)
           return
         }
-        this.commit(batch, true)
+        this.commit(batch)
       }, { waitsItself: true })
     } finally {
       this.flushing = false
@@ -144,15 +144,15 @@ export class LivePipeline {
   }
 
   /**
-   * One transaction for everything waiting (begun by the caller when `begun`); if it fails,
-   * each batch alone, so one bad batch cannot sink the others.
+   * One transaction for everything waiting, begun by the caller (flush); if it fails, each
+   * batch alone, so one bad batch cannot sink the others.
    */
-  private commit(batch: Pending[], begun = false): void {
+  private commit(batch: Pending[]): void {
     const started = performance.now()
     const runs = new Map<string, { records: number; sources: Set<string> }>()
     let ok: Pending[] = []
     try {
-      this.transaction(batch, runs, begun)
+      this.transaction(batch, runs, true)
       ok = batch
     } catch {
       for (const p of batch) {

@@ -18,7 +18,7 @@ const ATTEMPT_MS = 20
 const FIRST_PAUSE_MS = 10
 const MAX_PAUSE_MS = 250
 /** Longer than any import we have measured (a 10 GB folder); past it the other process is taken to be stuck. */
-export const DEFAULT_MAX_WAIT_MS = 10 * 60_000
+const DEFAULT_MAX_WAIT_MS = 10 * 60_000
 
 /**
  * How long a write waits for another process: SWARMSCOPE_STORE_WAIT seconds (0: not at all, for
