@@ -3,6 +3,7 @@ import { LineError, type ContentPart, type RecordSink, type SpanEnd, type SpanRe
 import { linkSubagent, readToolResults, readToolUses, textOf } from './blocks'
 import { checkLine } from './check-line'
 import { isoMs, str } from './fields'
+import { PendingLines } from './pending-lines'
 import { llmSpan, runRecord } from './records-of'
 import { isSubagent, MAIN_AGENT, RECENT_LIMIT, resumeLines, UNRESOLVED_SIDECHAIN, type ResumeState } from './resume-state'
 
@@ -28,6 +29,8 @@ interface FileContext {
 
 /** Line types that carry no timing or usage; known and deliberately ignored. */
 const SUBAGENT_TOOLS = new Set(['Task', 'Agent'])
+/** Waiting lines resolved between two awaits of the caller's pace (see finish). */
+const PACE_EVERY = 500
 const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
 
 export class ClaudeCodeParser {
@@ -36,8 +39,8 @@ export class ClaudeCodeParser {
   private readonly agentsSeen = new Set<string>()
   /** First and last line time per agent, written as its agent span when the file ends. */
   private readonly agentBounds = new Map<string, { runId: string; agentId: string; start: number; end: number }>()
-  /** Sidechain lines whose agent is not known yet, resolved when the file ends. */
-  private pendingSidechain: { json: Record<string, unknown>; lineNo: number }[] = []
+  /** Sidechain lines whose agent is not known yet, resolved when the file ends (spilled to disk past a budget). */
+  private readonly pendingSidechain = new PendingLines()
   private resolvingSidechain = false
   /**
    * Tool calls seen in this file (the last RECENT_LIMIT: a huge session's calls would otherwise
@@ -92,10 +95,11 @@ export class ClaudeCodeParser {
     if (IGNORED_TYPES.has(type)) return
     if (type !== 'user' && type !== 'assistant' && type !== 'system') return
     checkLine(rec)
-    this.record(rec, lineNo)
+    this.record(rec, lineNo, text)
   }
 
-  private record(rec: Record<string, unknown>, lineNo: number): void {
+  /** `text` is the line as read, for a line that must wait for the end of the file (none when it already waited). */
+  private record(rec: Record<string, unknown>, lineNo: number, text?: string): void {
     const ts = isoMs(rec.timestamp, 'timestamp')
     if (ts === null) return // lines without a time (rare meta lines) cannot be placed on a timeline
     const sessionId = str(rec.sessionId) ?? this.ctx.sessionIdFromPath
@@ -107,7 +111,7 @@ export class ClaudeCodeParser {
     const runId = this.lastRunId
     const agentId = this.agentOf(rec)
     if (agentId === null) {
-      this.pendingSidechain.push({ json: rec, lineNo })
+      this.pendingSidechain.push(lineNo, text ?? JSON.stringify(rec))
       return
     }
     if (rec.type === 'user') this.checkResultTimes(rec, ts)
@@ -283,19 +287,23 @@ export class ClaudeCodeParser {
   /**
    * Ends the file: sidechain lines that no agentId reached belong to the session's only
    * subagent when there is exactly one, otherwise to a `sidechain` agent (documented rule).
+   * `pace` is awaited between batches of those lines, as between chunks of the file: there can
+   * be a file's worth of them, and their records must not pile up ahead of the writer.
    */
-  finish(): ResumeState {
-    if (this.pendingSidechain.length > 0) {
-      const pending = this.pendingSidechain
-      this.pendingSidechain = []
-      for (const { json, lineNo } of pending) {
-        const runId = `cc-${str(json.sessionId) ?? this.ctx.sessionIdFromPath}`
-        const subagents = [...this.agentsSeen].filter((k) => isSubagent(k) && k.startsWith(`${runId}/`))
-        const only = subagents.length === 1 ? subagents[0].slice(runId.length + 1) : null
-        this.resolvingSidechain = only === null
-        if (only) json.agentId = only
-        this.record(json, lineNo)
-        this.resolvingSidechain = false
+  async finish(pace?: () => Promise<void> | void): Promise<ResumeState> {
+    let sincePace = 0
+    for (const { json, lineNo } of this.pendingSidechain.drain()) {
+      const runId = `cc-${str(json.sessionId) ?? this.ctx.sessionIdFromPath}`
+      const subagents = [...this.agentsSeen].filter((k) => isSubagent(k) && k.startsWith(`${runId}/`))
+      const only = subagents.length === 1 ? subagents[0].slice(runId.length + 1) : null
+      this.resolvingSidechain = only === null
+      if (only) json.agentId = only
+      this.record(json, lineNo)
+      this.resolvingSidechain = false
+      // About as often as a streamed file's chunks (1 MB), so the writer keeps up the same way.
+      if (++sincePace === PACE_EVERY) {
+        sincePace = 0
+        await pace?.()
       }
     }
     this.flushLlm()
@@ -314,5 +322,10 @@ export class ClaudeCodeParser {
     this.lastAgent = null
     const subagents = [...this.agentsSeen].filter(isSubagent)
     return subagents.length > 0 ? { recent: resumeLines(this.recent), subagents } : { recent: resumeLines(this.recent) }
+  }
+
+  /** Lets go of what an unfinished file left waiting (its temporary file); called whether or not the file was finished. */
+  dispose(): void {
+    this.pendingSidechain.dispose()
   }
 }
