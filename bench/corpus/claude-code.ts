@@ -125,8 +125,13 @@ export function generateCorpus(root: string, targetBytes: number, seed = 42): Co
  * One session of about `targetBytes` in a single transcript, written as it is made (a gigabyte
  * is more than one string can hold): the issue's "1 GB JSONL". Its Task calls name their
  * subagents as Claude Code does; the subagents' own transcripts are left out.
+ *
+ * `inFileSidechains` writes it as Claude Code 1.x did instead: a Task call every few turns, its
+ * subagent's turns in the session's own file as sidechain lines that name no agent (the first
+ * with no parent), and a result that names none either. Most lines are then such lines, which
+ * the importer can place only once the file has been read (the worst case for its memory).
  */
-export function generateLongSession(root: string, targetBytes: number, seed = 43): { file: string; lines: number; bytes: number } {
+export function generateLongSession(root: string, targetBytes: number, seed = 43, opts: { inFileSidechains?: boolean } = {}): { file: string; lines: number; bytes: number } {
   const rnd = prng(seed)
   const dir = join(root, 'projects', '-home-dev-long-session')
   mkdirSync(dir, { recursive: true })
@@ -150,7 +155,13 @@ export function generateLongSession(root: string, targetBytes: number, seed = 43
   try {
     push(w.prompt())
     while (bytes < targetBytes) {
-      if (w.int(1, 40) === 1) {
+      if (opts.inFileSidechains && w.int(1, 4) === 1) {
+        const toolId = `toolu_task_${lines}`
+        push(...w.response([{ type: 'tool_use', id: toolId, name: 'Task', input: { subagent_type: 'general-purpose', description: w.text(10, 60), prompt: w.text(100, 800) } }]))
+        push(w.prompt({ isSidechain: true, parentUuid: null }))
+        for (let i = w.int(5, 15); i > 0; i--) push(...w.turn({ isSidechain: true }))
+        push(w.toolResult(toolId, {}, { status: 'completed' }))
+      } else if (w.int(1, 40) === 1) {
         const toolId = `toolu_task_${lines}`
         push(...w.response([{ type: 'tool_use', id: toolId, name: 'Task', input: { subagent_type: 'general-purpose', description: w.text(10, 60), prompt: w.text(100, 800) } }]))
         push(w.toolResult(toolId, {}, { agentId: `a${lines}`, status: 'completed' }))

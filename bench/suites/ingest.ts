@@ -8,7 +8,7 @@ import { startServe, TOKEN } from '../../test/live/helpers'
 import { appendTurns, generateCorpus, type CorpusStats } from '../corpus/claude-code'
 import { callHost } from '../lib/host-client'
 import { appendToLongSession } from '../lib/long-session'
-import { ONE_SESSION_METHOD, oneSessionFigure } from '../lib/one-session'
+import { OLD_FORMAT_SESSION_METHOD, ONE_SESSION_METHOD, oneSessionFigure } from '../lib/one-session'
 import { warmThroughWatch } from '../lib/watch-warm'
 import { ccusage, CCUSAGE, mismatches, type RunTotals } from '../lib/ccusage'
 import { cacheCorpus, measure, medianBy, round, settleDisk } from '../lib/measure'
@@ -220,7 +220,12 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
   // The memory goal for one 1 GB JSONL (the corpora above spread their bytes over many files).
   const oneSession = oneSessionFigure({ bundle, work: opts.work, mb: Math.max(...opts.sizesMb) })
   console.log(JSON.stringify({ oneSession }))
-  return { suite: 'ingest', ccusage: CCUSAGE, method: { ...METHOD, oneSession: ONE_SESSION_METHOD }, results, appendToLongSession: appendToLong, oneSession }
+  const oldFormatSession = oneSessionFigure({ bundle, work: opts.work, mb: Math.max(...opts.sizesMb), inFileSidechains: true })
+  console.log(JSON.stringify({ oldFormatSession }))
+  return {
+    suite: 'ingest', ccusage: CCUSAGE, method: { ...METHOD, oneSession: ONE_SESSION_METHOD, oldFormatSession: OLD_FORMAT_SESSION_METHOD },
+    results, appendToLongSession: appendToLong, oneSession, oldFormatSession,
+  }
 }
 
 export const hasResults = (file: string) => existsSync(file) && readFileSync(file, 'utf8').length > 0

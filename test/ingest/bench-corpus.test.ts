@@ -3,6 +3,8 @@ import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { appendTurns, generateCorpus, generateLongSession } from '../../bench/corpus/claude-code'
 import { createCore } from '../../src/core'
+import { importPaths } from '../../src/core/ingest/importer'
+import { openStore } from '../../src/core/store/open'
 import { tempDb, tempDir } from '../helpers/temp'
 
 // The bench's warm figures depend on which sessions an append grows: one turn into every tenth
@@ -46,5 +48,24 @@ describe('bench long session', () => {
     if (!r.ok) return
     expect(r.data.skipped).toEqual([])
     expect(r.data.runs.map((run) => [run.id, run.llmCalls])).toEqual([[`cc-${records[0].sessionId}`, responses.size]])
+  })
+
+  it('written as Claude Code 1.x did, puts its subagents\' calls on one `sidechain` agent', async () => {
+    const session = generateLongSession(tempDir(), 3 * 1024 * 1024, 43, { inFileSidechains: true })
+    const records = readFileSync(session.file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; isSidechain: boolean; agentId?: string; requestId?: string; message: { id?: string } })
+    const side = records.filter((r) => r.isSidechain)
+    // Most lines are the subagents', and none names its agent: the case that waits for the end of the file.
+    expect(side.length).toBeGreaterThan(records.length / 2)
+    expect(side.filter((r) => r.agentId !== undefined)).toEqual([])
+    const responses = (rs: typeof records) => new Set(rs.filter((r) => r.type === 'assistant').map((r) => `${r.message.id}:${r.requestId}`)).size
+    const store = openStore({ path: tempDb() })
+    try {
+      const r = await importPaths(store, { paths: [session.file] })
+      expect(r.skipped).toEqual([])
+      const byAgent = Object.fromEntries(store.read.prepare("SELECT agent_id, COUNT(*) FROM spans WHERE kind = 'llm' GROUP BY agent_id").raw().all() as [string, number][])
+      expect(byAgent).toEqual({ main: responses(records.filter((r) => !r.isSidechain)), sidechain: responses(side) })
+    } finally {
+      store.close()
+    }
   })
 })
