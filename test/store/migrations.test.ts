@@ -54,4 +54,67 @@ describe('migrations', () => {
     expect(h.ok && h.data.schemaVersion).toBe(migrations.length)
     core.close()
   })
+
+  describe('while another connection writes to the store', () => {
+    /** A store one migration behind, and a connection holding its write lock (as another process's import would). */
+    function behindAndLocked() {
+      const path = tempDb()
+      const holder = new Database(path)
+      holder.pragma('journal_mode = WAL')
+      migrate(holder, migrations.slice(0, -1))
+      holder.exec('BEGIN IMMEDIATE')
+      return { path, holder }
+    }
+    /** SWARMSCOPE_STORE_WAIT=0 for `fn`: wait not at all rather than 5 s. */
+    function noWait<T>(fn: () => T): T {
+      const before = process.env.SWARMSCOPE_STORE_WAIT
+      process.env.SWARMSCOPE_STORE_WAIT = '0'
+      try {
+        return fn()
+      } finally {
+        if (before === undefined) delete process.env.SWARMSCOPE_STORE_WAIT
+        else process.env.SWARMSCOPE_STORE_WAIT = before
+      }
+    }
+
+    it('an upgrade is refused with the store and the migration named, and made once the store is free', () => {
+      const { path, holder } = behindAndLocked()
+      const last = migrations[migrations.length - 1]
+      try {
+        // Before: SQLite's own "database is locked", naming neither the file nor what to do.
+        expect(() => noWait(() => openStore({ path }))).toThrow(
+          expect.objectContaining({ code: 'conflict', message: expect.stringContaining(`the store ${path} needs upgrading for this version of Swarmscope (migration ${last.name})`) }),
+        )
+        expect(holder.prepare('SELECT MAX(id) FROM schema_migrations').pluck().get()).toBe(last.id - 1)
+      } finally {
+        holder.exec('COMMIT')
+      }
+      const store = openStore({ path })
+      expect(store.write.prepare('SELECT MAX(id) FROM schema_migrations').pluck().get()).toBe(last.id)
+      store.close()
+      holder.close()
+    })
+
+    it('a pending repricing waits for a later opening instead of failing this one', async () => {
+      const path = tempDb()
+      openStore({ path }).close()
+      const holder = new Database(path)
+      holder.prepare("INSERT OR IGNORE INTO pending_reprice (reason, added_at) VALUES ('exact-model-match', 0)").run()
+      expect(holder.prepare('SELECT COUNT(*) FROM pending_reprice').pluck().get()).toBe(1)
+      holder.exec('BEGIN IMMEDIATE')
+      try {
+        // Before: createCore threw "database is locked" after 5 s, and no command could run.
+        const core = noWait(() => createCore({ path }))
+        const h = await core.call('system.health', {})
+        expect(h.ok).toBe(true)
+        core.close()
+        expect(holder.prepare('SELECT COUNT(*) FROM pending_reprice').pluck().get()).toBe(1)
+      } finally {
+        holder.exec('COMMIT')
+      }
+      createCore({ path }).close()
+      expect(holder.prepare('SELECT COUNT(*) FROM pending_reprice').pluck().get()).toBe(0)
+      holder.close()
+    })
+  })
 })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { CoreError } from '../../shared/result'
+import { isBusy, writeWhileOpening } from './write-lock'
 
 export interface Migration {
   id: number
@@ -34,12 +35,25 @@ export function migrate(db: Database, list: ReadonlyArray<Migration>): number {
     }
   }
   const insert = db.prepare('INSERT INTO schema_migrations (id, name, hash, applied_at) VALUES (?, ?, ?, ?)')
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').pluck()
   for (const m of list) {
     if (applied.has(m.id)) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      insert.run(m.id, m.name, hashOf(m.sql), Date.now())
-    })()
+    try {
+      // Write-locked from the start, and asked again under the lock: another process opening the
+      // same store (two commands started after an upgrade) may have applied it meanwhile, and
+      // applying it twice failed with "duplicate column" or "table already exists".
+      writeWhileOpening(db, () => {
+        if (isApplied.get(m.id)) return
+        db.exec(m.sql)
+        insert.run(m.id, m.name, hashOf(m.sql), Date.now())
+      })
+    } catch (e) {
+      if (!isBusy(e)) throw e
+      throw new CoreError(
+        'conflict',
+        `the store ${db.name} needs upgrading for this version of Swarmscope (migration ${m.name}), and another process is writing to it (the desktop app, \`swarmscope serve\` or an import): try again when it has finished`,
+      )
+    }
   }
   return list.length
 }

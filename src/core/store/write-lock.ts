@@ -39,7 +39,8 @@ export interface WriteLockOptions {
   maxWaitMs?: number
 }
 
-const isBusy = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY')
+/** Whether an error is SQLite's 'another connection holds the lock' (SQLITE_BUSY and its variants). */
+export const isBusy = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY')
 
 /**
  * Begins a write transaction (BEGIN IMMEDIATE), waiting for another process that holds the
@@ -70,6 +71,25 @@ export async function beginWrite(db: Database.Database, opts: WriteLockOptions =
     }
   } finally {
     if (waiting) waiters.set(db, (waiters.get(db) ?? 1) - 1)
+  }
+}
+
+/** How long a write made while the store is being opened waits for another process (see writeWhileOpening). */
+const OPENING_WAIT_MS = 5000
+
+/**
+ * Runs `fn` in a transaction write-locked from its start (BEGIN IMMEDIATE), for the few writes
+ * made while a store is being opened (a schema upgrade, a one-time repricing). Nothing else of
+ * the process runs yet, so it waits inside SQLite, but briefly: 5 s, or less when
+ * SWARMSCOPE_STORE_WAIT says so (0: not at all). Throws SQLite's busy error past that.
+ */
+export function writeWhileOpening<T>(db: Database.Database, fn: () => T): T {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number
+  db.exec(`PRAGMA busy_timeout = ${Math.min(OPENING_WAIT_MS, maxStoreWaitMs())}`)
+  try {
+    return db.transaction(fn).immediate()
+  } finally {
+    db.exec(`PRAGMA busy_timeout = ${timeout}`)
   }
 }
 
