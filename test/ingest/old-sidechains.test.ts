@@ -69,8 +69,8 @@ function oldSession(copies: number, naming: 'old' | 'explicit' | 'anonymous'): s
 }
 
 /** What the store holds of the session's runs, agents, spans and events. */
-async function importAndRead(file: string, worker: 'always' | 'never') {
-  const store = openStore({ path: tempDb() })
+async function importAndRead(file: string, worker: 'always' | 'never', db = tempDb()) {
+  const store = openStore({ path: db })
   /** Temporary files this process held open while it imported (Linux shows them under /proc). */
   const spilled = new Set<string>()
   const onProgress = () => {
@@ -134,6 +134,22 @@ describe('sidechain lines of old transcripts that name no agent', () => {
       expect(leftovers()).toEqual(before)
     }, 60_000)
   }
+
+  it('wait in memory, and import the same, where no temporary file can be made', async () => {
+    const file = oldSession(2000, 'old')
+    const expected = await importAndRead(oldSession(2000, 'explicit'), 'never')
+    const db = tempDb()
+    const before = process.env.TMPDIR
+    process.env.TMPDIR = join(tempDir(), 'gone') // os.tmpdir() names a folder that does not exist
+    try {
+      const got = await importAndRead(file, 'never', db)
+      expect(got.spilled).toEqual([])
+      expect({ ...got, spilled: [] }).toEqual(expected)
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = before
+    }
+  }, 60_000)
 
   it('a cancel while the waiting lines are resolved rolls back and closes the temporary file', async () => {
     const file = oldSession(2000, 'old')

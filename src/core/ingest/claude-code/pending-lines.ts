@@ -15,7 +15,8 @@ import { join } from 'node:path'
  * both, against ~255-265 MB for the same lines naming their agent). The temporary file
  * is private to the user (0600) and is unlinked as soon as it is opened where the system allows
  * it (Linux, macOS): nothing is left behind even if the process dies. Elsewhere it is deleted
- * when the file's import ends, finished or not.
+ * when the file's import ends, finished or not. Where no temporary file can be made, the lines
+ * wait in memory (the import is as it was before, rather than failing).
  */
 export const MEMORY_BUDGET = 1024 * 1024
 
@@ -36,17 +37,18 @@ export class PendingLines {
   private fd: number | null = null
   /** Set while the temporary file still has a name (it could not be unlinked while open). */
   private path: string | null = null
+  /** No temporary file could be made (no writable temporary folder): every line waits in memory, as before. */
+  private memoryOnly = false
   /** Spilled text not written yet. */
   private unwritten: string[] = []
   private unwrittenChars = 0
 
   push(lineNo: number, text: string): void {
-    if (this.fd === null && this.heldChars + text.length <= MEMORY_BUDGET) {
+    if (this.fd === null && (this.memoryOnly || this.heldChars + text.length <= MEMORY_BUDGET || !this.open())) {
       this.held.push({ text, lineNo })
       this.heldChars += text.length
       return
     }
-    if (this.fd === null) this.open()
     // A JSON line holds no raw newline: one line of text per spilled line, its number first.
     this.unwritten.push(`${lineNo}\t${text}\n`)
     this.unwrittenChars += text.length
@@ -115,10 +117,17 @@ export class PendingLines {
     this.unwrittenChars = 0
   }
 
-  private open(): void {
+  /** Makes the temporary file; false (and memory from then on) when none can be made. */
+  private open(): boolean {
     const path = join(tmpdir(), `swarmscope-sidechain-${process.pid}-${randomBytes(6).toString('hex')}.tmp`)
-    this.fd = openSync(path, 'wx+', 0o600)
+    try {
+      this.fd = openSync(path, 'wx+', 0o600)
+    } catch {
+      this.memoryOnly = true
+      return false
+    }
     this.path = unlinkQuietly(path) ? null : path
+    return true
   }
 }
 
