@@ -6,6 +6,7 @@ import { HASHED_HEAD, hashHead, hashTail } from './continuity'
 import { readAt, WHOLE_FILE_BELOW } from './lines'
 import { ReadBuffers } from './read-buffers'
 import { cannotRead } from './walk'
+import { startsUtf16, UTF16_REASON } from './bom'
 
 // Reading one input file into records, apart from the database: the same code runs in the
 // importer's thread or in the parse worker (parse-worker.ts), which hands the records back.
@@ -123,7 +124,11 @@ async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks:
     if (!format) {
       if (deferUnknown) return { kind: 'deferred' }
       const why = size === 0 ? 'empty' : head.includes(0) ? 'binary' : 'unrecognised'
-      const reason = why === 'empty' ? 'empty file' : why === 'binary' ? 'binary file of an unknown format' : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
+      const reason =
+        why === 'empty' ? 'empty file'
+        : startsUtf16(head) ? UTF16_REASON
+        : why === 'binary' ? 'binary file of an unknown format'
+        : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
       return { kind: 'unknown', reason, why }
     }
     // Grown with the same beginning: read on from where the last import stopped.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { withoutBom } from './bom'
 
 /**
  * JSON documents (an OTLP request body saved as a file, claude-flow's JSON files) are read whole
@@ -16,5 +17,5 @@ export function readJsonDocument(path: string, size: number): { text: string } |
     const mb = (n: number) => Math.round(n / 1024 / 1024)
     return { tooLarge: `too large to read as one JSON document (${mb(size)} MB; at most ${mb(MAX_JSON_DOCUMENT_BYTES)} MB)` }
   }
-  return { text: readFileSync(path, 'utf8') }
+  return { text: withoutBom(readFileSync(path, 'utf8')) }
 }

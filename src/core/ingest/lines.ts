@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer'
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { CoreError } from '../../shared/result'
+import { withoutBom } from './bom'
 
 export interface LineReadResult {
   /** Byte offset just past the last complete line: where a later import of the grown file resumes. */
@@ -99,17 +100,19 @@ function endsLastLine(path: string, start: number, buf: Buffer): boolean {
 export async function readLines(
   path: string,
   size: number,
-  onLine: (text: string, lineNo: number) => void,
+  onEachLine: (text: string, lineNo: number) => void,
   isComplete: (lastLine: string) => boolean,
   opts: LineReadOptions = {},
 ): Promise<LineReadResult> {
   const start = opts.startOffset ?? 0
   let lineNo = opts.startLine ?? 0
+  // The first line of a file may start with a byte order mark (bom.ts); no other line can.
+  const onLine = (text: string, n: number) => onEachLine(n === 1 ? withoutBom(text) : text, n)
   let consumed = start
   let incompleteTail = false
   const emitTail = (tail: Buffer) => {
     if (tail.length === 0) return
-    const text = tail.toString('utf8')
+    const text = lineNo === 0 ? withoutBom(tail.toString('utf8')) : tail.toString('utf8')
     if (isComplete(text)) {
       onLine(text, ++lineNo)
       consumed += tail.length

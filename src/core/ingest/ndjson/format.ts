@@ -2,6 +2,7 @@ import type { FormatImporter, SniffInput } from '../formats'
 import { readJsonLines } from '../json-lines'
 import { LineError, type RecordSink } from '../records'
 import { NDJSON_FORMAT, NDJSON_VERSION, RECORD_TYPES, parseNdjsonRecord, type NdjsonContext, type NdjsonRecord } from './schema'
+import { withoutBom } from '../bom'
 
 interface ResumeState extends NdjsonContext {
   [key: string]: unknown
@@ -9,7 +10,7 @@ interface ResumeState extends NdjsonContext {
 
 /** The first non-empty line of the head, parsed; null when it is not a complete JSON object. */
 function firstRecord(head: Buffer): Record<string, unknown> | null {
-  for (const line of head.toString('utf8').split('\n')) {
+  for (const line of withoutBom(head.toString('utf8')).split('\n')) {
     if (line.trim() === '') continue
     try {
       const v = JSON.parse(line) as unknown

@@ -8,6 +8,7 @@ import { OTLP_FORMAT, writeBatch, type OtlpBatch } from './batch'
 import { FieldError, pathText, type JsonPath } from './fields'
 import { linesOf } from '../json-locate'
 import { mapOtlpRequest } from './map'
+import { withoutBom } from '../bom'
 
 const OTLP_KEY = /"resource(Spans|Metrics|Logs)"\s*:/
 /** A file with thousands of bad items lists the first ones, not all. */
@@ -20,7 +21,7 @@ function firstLine(path: string): string {
     const head = Buffer.alloc(64 * 1024)
     const n = readSync(fd, head, 0, head.length, 0)
     const nl = head.subarray(0, n).indexOf(0x0a)
-    return head.toString('utf8', 0, nl === -1 ? n : nl)
+    return withoutBom(head.toString('utf8', 0, nl === -1 ? n : nl))
   } finally {
     closeSync(fd)
   }
