@@ -6,17 +6,16 @@ import { join } from 'node:path'
 /**
  * Sidechain lines of an old transcript that name no agent wait for the end of the file, where
  * the rule that places them can be applied (see ClaudeCodeParser.finish). In such a file every
- * line of a subagent waits, so holding them all broke constant memory: `swarmscope import` of
- * one transcript of a long sidechain peaked at 1.2 GB RSS for 0.5 GB, 2.1 GB for 1 GB.
+ * line of a subagent waits, so holding them all broke constant memory: one 1 GB transcript
+ * written that way (`oldFormatSession` in the ingest benchmark) peaked at 1.32 GB RSS.
  *
  * The first MEMORY_BUDGET characters of lines wait in memory as text; past that, lines are
- * appended to a temporary file. Either way they are parsed again when the file ends (the time
- * of the import hardly changed: 12-13 s and 22-29 s for those files; memory ~290-330 MB for
- * both, against ~255-265 MB for the same lines naming their agent). The temporary file
- * is private to the user (0600) and is unlinked as soon as it is opened where the system allows
- * it (Linux, macOS): nothing is left behind even if the process dies. Elsewhere it is deleted
- * when the file's import ends, finished or not. Where no temporary file can be made, the lines
- * wait in memory (the import is as it was before, rather than failing).
+ * appended to a temporary file, and the same transcript peaks at ~280-290 MB. Either way they
+ * are parsed again when the file ends. The temporary file is private to the user (0600) and is
+ * unlinked as soon as it is opened where the system allows it (Linux, macOS): nothing is left
+ * behind even if the process dies. Elsewhere it is deleted when the file's import ends,
+ * finished or not. Where no temporary file can be made, the lines wait in memory (the import
+ * is as it was before, rather than failing).
  */
 export const MEMORY_BUDGET = 1024 * 1024
 
@@ -65,8 +64,8 @@ export class PendingLines {
       if (this.fd === null) return
       this.writeOut()
       const buf = Buffer.allocUnsafe(CHUNK)
-      /** The start of a line the chunk before ended in (copied: the buffer is reused). */
-      let carry: Buffer | null = null
+      /** The start of a line earlier chunks ended in, in pieces joined once its newline comes (copied: the buffer is reused). */
+      let carry: Buffer[] = []
       const parse = (line: string): PendingLine => {
         const tab = line.indexOf('\t')
         return { lineNo: Number(line.slice(0, tab)), json: JSON.parse(line.slice(tab + 1)) as Record<string, unknown> }
@@ -75,12 +74,12 @@ export class PendingLines {
         let from = 0
         let nl = buf.indexOf(NEWLINE, 0)
         if (nl === -1 || nl >= n) {
-          carry = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : Buffer.from(buf.subarray(0, n))
+          carry.push(Buffer.from(buf.subarray(0, n)))
           continue
         }
-        if (carry) {
-          const line = Buffer.concat([carry, buf.subarray(0, nl)]).toString('utf8')
-          carry = null
+        if (carry.length > 0) {
+          const line = Buffer.concat([...carry, buf.subarray(0, nl)]).toString('utf8')
+          carry = []
           from = nl + 1
           nl = buf.indexOf(NEWLINE, from)
           yield parse(line)
@@ -90,7 +89,7 @@ export class PendingLines {
           from = nl + 1
           yield parse(line)
         }
-        if (from < n) carry = Buffer.from(buf.subarray(from, n))
+        if (from < n) carry = [Buffer.from(buf.subarray(from, n))]
       }
     } finally {
       this.dispose()
