@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { basename, join } from 'node:path'
@@ -69,6 +69,21 @@ describe('scratch folders left by a killed process', () => {
       await second.stop()
     }
     // A host stopped normally removes its own.
+    expect(readdirSync(tmp).filter((n) => n.startsWith('swarmscope-uploads-'))).toEqual([])
+  })
+
+  it('a host stopped (SIGTERM) the moment it says it is up removes its scratch folder and exits 0', async () => {
+    const tmp = tempDir()
+    const child = spawn(process.execPath, [BIN, '--db', join(tempDir(), 's.db'), 'serve', '--no-open', '--port', '0', '--no-otlp', '--no-watch'], {
+      env: { ...process.env, TMPDIR: tmp, SWARMSCOPE_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    // Its last line of start-up, as a script or service manager waiting for it would see it.
+    child.stdout.on('data', (d) => {
+      if (String(d).includes('live ingest:')) child.kill('SIGTERM')
+    })
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.once('exit', (c, s) => r([c, s])))
+    // Before: the signal came before serve listened for it, so it was killed outright (null, SIGTERM) and left its folder.
+    expect([code, signal]).toEqual([0, null])
     expect(readdirSync(tmp).filter((n) => n.startsWith('swarmscope-uploads-'))).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
+import type { LiveServices } from '../../server/live-services'
 import { newToken } from '../../server/auth'
 import { CliError, openCore, type GlobalOptions } from '../context'
 import { packageRoot } from '../package-root'
@@ -46,17 +47,20 @@ export function registerServe(program: Command): void {
       console.log(`Swarmscope is running at ${host.url}`)
       console.log(`data: ${core.dbPath}`)
       if (o.mcpAnonymize) console.log('MCP at /mcp answers under pseudonyms')
-      // Live collection: OTLP receiver, folder tails, claude-flow connectors, hook spool (--help lists the options).
-      const live = await startLive(core, { token, hostPort: host.port }, cmd)
-      startReportScheduler(core) // scheduled reports (swarmscope report schedule …) are made while serve runs
-      if (o.open) openBrowser(host.url)
+      // Heard before the live services start, which say they are up: a Ctrl-C or SIGTERM right after
+      // that line killed the process outright, leaving its scratch folder and the store's WAL.
+      let live: LiveServices | null = null
       const stop = async () => {
-        await live.stop()
+        await live?.stop()
         await host.close()
         core.close()
         process.exit(0)
       }
       process.on('SIGINT', stop)
       process.on('SIGTERM', stop)
+      // Live collection: OTLP receiver, folder tails, claude-flow connectors, hook spool (--help lists the options).
+      live = await startLive(core, { token, hostPort: host.port }, cmd)
+      startReportScheduler(core) // scheduled reports (swarmscope report schedule …) are made while serve runs
+      if (o.open) openBrowser(host.url)
     })
 }
