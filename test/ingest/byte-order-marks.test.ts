@@ -9,7 +9,8 @@ import { FIXTURES, LOCAL_FIXTURES } from './ingest-helpers'
 
 // Windows tools start text files with a byte order mark: PowerShell's `Set-Content -Encoding
 // UTF8` a UTF-8 one, Windows PowerShell 5.1's `>` and `Out-File` UTF-16. A file saved that way
-// must import as the same file without it (UTF-8), or be refused with how to convert it (UTF-16).
+// must import as the same file without it (UTF-8), decoded (a UTF-16 JSON document), or be
+// refused with how to convert it (a UTF-16 file read line by line).
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 const NDJSON_EXAMPLE = readFileSync(new URL('../../docs/formats/ndjson.md', import.meta.url), 'utf8').split('```ndjson\n')[1].split('```')[0]
@@ -72,11 +73,26 @@ describe('a file that starts with a byte order mark', () => {
     }, 30_000)
   }
 
-  it('in UTF-16 is refused with how to convert it', async () => {
+  for (const order of ['little', 'big'] as const) {
+    it(`in UTF-16 (${order}-endian), a JSON document imports as in UTF-8`, async () => {
+      const dir = tempDir()
+      const file = join(dir, 'trace.json')
+      cpSync(join(FIXTURES, 'otlp/opentelemetry-proto_examples_trace.json'), file)
+      const plain = await importInto(file)
+      const le = Buffer.from(readFileSync(file, 'utf8'), 'utf16le')
+      writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), le]))
+      if (order === 'big') writeFileSync(file, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]))
+      const utf16 = await importInto(file)
+      expect(plain.stored.spans.length).toBeGreaterThan(0)
+      expect(utf16.skipped).toEqual([])
+      expect(utf16.stored).toEqual(plain.stored)
+    })
+  }
+
+  it('in UTF-16, a file read line by line (a transcript) is refused with how to convert it', async () => {
     const dir = tempDir()
-    const file = join(dir, 'trace.json')
-    const text = readFileSync(join(FIXTURES, 'otlp/opentelemetry-proto_examples_trace.json'), 'utf8')
-    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))
+    const file = join(dir, '88a8d761-7b9a-4bf1-a8ca-c1febe6bf358.jsonl')
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(SIDECHAIN, 'utf8'), 'utf16le')]))
     const { skipped, stored } = await importInto(file)
     expect(stored.runs).toEqual([])
     expect(skipped).toEqual([{ file, line: null, reason: expect.stringMatching(/^UTF-16 text .*Swarmscope reads UTF-8: convert it, e\.g\. `iconv -f UTF-16 -t UTF-8 in > out`/) }])

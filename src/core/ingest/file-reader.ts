@@ -6,7 +6,7 @@ import { HASHED_HEAD, hashHead, hashTail } from './continuity'
 import { readAt, WHOLE_FILE_BELOW } from './lines'
 import { ReadBuffers } from './read-buffers'
 import { cannotRead } from './walk'
-import { startsUtf16, UTF16_REASON } from './bom'
+import { decodeUtf16, startsUtf16, UTF16_REASON } from './bom'
 
 // Reading one input file into records, apart from the database: the same code runs in the
 // importer's thread or in the parse worker (parse-worker.ts), which hands the records back.
@@ -113,8 +113,11 @@ async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks:
         data = readPooled(fd, 0, size)
         head = data.subarray(0, Math.min(data.length, HEAD_BYTES))
       } else if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
+      // A JSON document saved as UTF-16 (an OTLP request written by PowerShell's `>`) is sniffed
+      // and read decoded (json-document.ts); a line format's file is refused below.
+      const sniffed = startsUtf16(head) ? Buffer.from(decodeUtf16(head)) : head
       try {
-        format = formats.find((f) => f.sniff({ path, name, size, head }))
+        format = formats.find((f) => f.sniff({ path, name, size, head: sniffed }))
       } catch (e) {
         // A sniffer that reads a companion file (a -wal's database) met one it may not read.
         if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e
@@ -131,6 +134,7 @@ async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks:
         : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
       return { kind: 'unknown', reason, why }
     }
+    if (format.appendOnly && startsUtf16(head)) return { kind: 'unknown', reason: UTF16_REASON, why: 'binary' }
     // Grown with the same beginning: read on from where the last import stopped.
     const sameHead = prev && prev.format === format.format && size >= prev.size && (headMatches || hashHead(head, prev.size) === prev.head_hash)
     if (sameHead && !job.rereadAll && format.appendOnly) resumeFrom = { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> }

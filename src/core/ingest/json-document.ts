@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { withoutBom } from './bom'
+import { decodeUtf16, startsUtf16, withoutBom } from './bom'
 
 /**
  * JSON documents (an OTLP request body saved as a file, claude-flow's JSON files) are read whole
@@ -17,5 +17,6 @@ export function readJsonDocument(path: string, size: number): { text: string } |
     const mb = (n: number) => Math.round(n / 1024 / 1024)
     return { tooLarge: `too large to read as one JSON document (${mb(size)} MB; at most ${mb(MAX_JSON_DOCUMENT_BYTES)} MB)` }
   }
-  return { text: withoutBom(readFileSync(path, 'utf8')) }
+  const bytes = readFileSync(path)
+  return { text: startsUtf16(bytes) ? decodeUtf16(bytes) : withoutBom(bytes.toString('utf8')) }
 }
