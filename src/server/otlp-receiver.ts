@@ -7,6 +7,7 @@ import type { NdjsonRecord } from '../core/ingest/ndjson/schema'
 import { LineError } from '../core/ingest/records'
 import { decodeOtlpProtobuf, encodeExportResponse, encodeRpcStatus, type OtlpSignal } from '../core/live/otlp-protobuf'
 import { hasToken, isLocalRequest } from './auth'
+import { withoutBom } from '../core/ingest/bom'
 
 // OTLP/HTTP receiver (https://opentelemetry.io/docs/specs/otlp/#otlphttp): POST /v1/traces,
 // /v1/metrics and /v1/logs, JSON or protobuf, optionally gzip- or deflate-compressed.
@@ -127,7 +128,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
     }
     let request: Record<string, unknown>
     try {
-      request = as === 'protobuf' ? decodeOtlpProtobuf(signal, body) : (JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>)
+      request = as === 'protobuf' ? decodeOtlpProtobuf(signal, body) : (JSON.parse(withoutBom(body.toString('utf8')) || '{}') as Record<string, unknown>)
       if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error('expected a JSON object')
     } catch (e) {
       source.rejected++

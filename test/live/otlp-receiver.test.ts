@@ -130,6 +130,15 @@ describe('OTLP/HTTP responses', () => {
     expect(otlp.rejected).toBe(3)
   })
 
+  it('takes a JSON body that starts with a byte order mark (a file PowerShell saved, posted with -InFile)', async () => {
+    await start()
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body([span('c7ad6b7169203331')]))])
+    const res = await post(rx.port, '/v1/traces', bom, h)
+    // Before: 400 "malformed json traces request: Unexpected token".
+    expect(res.status).toBe(200)
+    expect(rows(dbPath, "SELECT id FROM spans WHERE run_id = 'otlp-raw'")).toEqual([{ id: 'c7ad6b7169203331' }])
+  })
+
   it('refuses bodies over the limit with 413, compressed or not, and counts them as dropped', async () => {
     await start(64 * 1024)
     const spans = Array.from({ length: 1000 }, (_, i) => span((0x1000000000000000n + BigInt(i)).toString(16)))
