@@ -113,8 +113,8 @@ async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks:
         data = readPooled(fd, 0, size)
         head = data.subarray(0, Math.min(data.length, HEAD_BYTES))
       } else if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
-      // A JSON document saved as UTF-16 (an OTLP request written by PowerShell's `>`) is sniffed
-      // and read decoded (json-document.ts); a line format's file is refused below.
+      // A JSON file saved as UTF-16 (an OTLP request written by PowerShell's `>`) is sniffed and
+      // read decoded (json-document.ts); a line format's file is refused below.
       const sniffed = startsUtf16(head) ? Buffer.from(decodeUtf16(head)) : head
       try {
         format = formats.find((f) => f.sniff({ path, name, size, head: sniffed }))
@@ -124,17 +124,18 @@ async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks:
         return { kind: 'unknown', reason: cannotRead(e), why: 'unreadable' }
       }
     }
+    const utf16 = startsUtf16(head)
     if (!format) {
       if (deferUnknown) return { kind: 'deferred' }
       const why = size === 0 ? 'empty' : head.includes(0) ? 'binary' : 'unrecognised'
       const reason =
         why === 'empty' ? 'empty file'
-        : startsUtf16(head) ? UTF16_REASON
+        : utf16 ? UTF16_REASON
         : why === 'binary' ? 'binary file of an unknown format'
         : 'unknown format (not a Claude Code transcript, claude-flow file, OTLP JSON or Swarmscope NDJSON)'
       return { kind: 'unknown', reason, why }
     }
-    if (format.appendOnly && startsUtf16(head)) return { kind: 'unknown', reason: UTF16_REASON, why: 'binary' }
+    if (format.appendOnly && utf16) return { kind: 'unknown', reason: UTF16_REASON, why: 'binary' }
     // Grown with the same beginning: read on from where the last import stopped.
     const sameHead = prev && prev.format === format.format && size >= prev.size && (headMatches || hashHead(head, prev.size) === prev.head_hash)
     if (sameHead && !job.rereadAll && format.appendOnly) resumeFrom = { ...prev, resume: JSON.parse(prev.resume) as Record<string, unknown> }

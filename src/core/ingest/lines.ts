@@ -86,6 +86,16 @@ export function readRange(path: string, start: number, end: number): Buffer {
  * own (counting it as an empty one put every later line number one too high). Only looked at
  * when a resumed read begins with a newline.
  */
+/**
+ * Bytes to pass over at `start` before the first line: the newline of a line read last time
+ * (endsLastLine), or a UTF-8 byte order mark at the start of the file (bom.ts), which only the
+ * first line can have. Checked once per read, not per line.
+ */
+function skipAtStart(path: string, start: number, buf: Buffer): number {
+  if (start === 0) return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0
+  return endsLastLine(path, start, buf) ? 1 : 0
+}
+
 function endsLastLine(path: string, start: number, buf: Buffer): boolean {
   if (start === 0 || buf.length === 0 || buf[0] !== NEWLINE) return false
   const before = readRange(path, start - 1, start)
@@ -100,14 +110,12 @@ function endsLastLine(path: string, start: number, buf: Buffer): boolean {
 export async function readLines(
   path: string,
   size: number,
-  onEachLine: (text: string, lineNo: number) => void,
+  onLine: (text: string, lineNo: number) => void,
   isComplete: (lastLine: string) => boolean,
   opts: LineReadOptions = {},
 ): Promise<LineReadResult> {
   const start = opts.startOffset ?? 0
   let lineNo = opts.startLine ?? 0
-  // The first line of a file may start with a byte order mark (bom.ts); no other line can.
-  const onLine = (text: string, n: number) => onEachLine(n === 1 ? withoutBom(text) : text, n)
   let consumed = start
   let incompleteTail = false
   const emitTail = (tail: Buffer) => {
@@ -122,7 +130,7 @@ export async function readLines(
   if (opts.data || size - start <= (opts.wholeFileBelow ?? WHOLE_FILE_BELOW)) {
     const buf = opts.data ?? readRange(path, start, size)
     const encoding = textEncoding(buf)
-    let from = endsLastLine(path, start, buf) ? 1 : 0
+    let from = skipAtStart(path, start, buf)
     consumed += from
     for (let i = buf.indexOf(NEWLINE, from); i !== -1; i = buf.indexOf(NEWLINE, from)) {
       onLine(buf.toString(encoding, from, i), ++lineNo)
@@ -172,7 +180,7 @@ export async function readLines(
         if (pieces.length) buf = Buffer.concat([...pieces, chunk])
         pieces = []
         piecesBytes = 0
-        from = consumed === start && endsLastLine(path, start, buf) ? 1 : 0
+        from = consumed === start ? skipAtStart(path, start, buf) : 0
         consumed += from
       }
       const encoding = textEncoding(buf)
