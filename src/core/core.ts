@@ -23,6 +23,7 @@ import { untilWritable } from './store/write-lock'
 import { WriteQueue } from './write-queue'
 import { watchExternalWrites } from './external-writes'
 import { checkpointWhenIdle } from './store/idle-checkpoint'
+import { explainStoreError, releaseSpaceAfter } from './store/store-errors'
 
 
 export interface Core {
@@ -56,7 +57,10 @@ export function createCoreOnStore(store: Store): Core {
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const l of listeners.get(event) ?? []) l(payload)
   }
-  const writes = new WriteQueue(() => untilWritable(store.write, { onWait: (ms) => emit('store.waiting', { waitedMs: Math.round(ms) }) }))
+  const writes = new WriteQueue(
+    () => untilWritable(store.write, { onWait: (ms) => emit('store.waiting', { waitedMs: Math.round(ms) }) }),
+    (e) => releaseSpaceAfter(store.write, e),
+  )
 
   const ctx: CoreContext = { store, writes, emit }
   const live = new LiveHub(ctx)
@@ -98,6 +102,9 @@ export function createCoreOnStore(store: Store): Core {
         return ok((await handler(parsed.data)) as RouteOutput<typeof route>)
       } catch (e) {
         if (e instanceof CoreError) return fail(e.code, e.message)
+        // The store's own trouble (disk full, read-only, damaged) is said as such, naming it.
+        const store = explainStoreError(e, ctx.store.path)
+        if (store) return fail(store.code, store.message)
         return fail('internal', (e as Error).message)
       }
     },

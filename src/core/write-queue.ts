@@ -10,13 +10,22 @@
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly free?: () => Promise<void>) {}
+  /** `failed` sees every error a piece of work ends with, after the work's own clean-up (a rolled-back transaction). */
+  constructor(
+    private readonly free?: () => Promise<void>,
+    private readonly failed?: (e: unknown) => void,
+  ) {}
 
   /** `waitsItself`: the work takes the lock with beginWrite, telling its own waiters (imports, live commits). */
   run<T>(work: () => Promise<T> | T, opts: { waitsItself?: boolean } = {}): Promise<T> {
     const go = async () => {
       if (!opts.waitsItself) await this.free?.()
-      return work()
+      try {
+        return await work()
+      } catch (e) {
+        this.failed?.(e)
+        throw e
+      }
     }
     const next = this.tail.then(go, go)
     this.tail = next.catch(() => undefined)

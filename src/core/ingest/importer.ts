@@ -4,6 +4,7 @@ import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
 import type { Store } from '../store/open'
 import { runStatsTracker } from '../store/run-stats-delta'
+import { explainStoreError, releaseSpaceAfter } from '../store/store-errors'
 import { beginWrite } from '../store/write-lock'
 import { continues, planRereads } from './continuity'
 import { readFileJob, type FileJob, type FileOutcome } from './file-reader'
@@ -148,7 +149,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK')
     await starter.dispose()
-    throw e
+    throw explainStoreError(e, store.path, 'nothing of this import was stored') ?? e
   }
   let stream = null
   try {
@@ -265,7 +266,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
     return { runIds, skipped, files: imported, unchanged: unchangedPaths.size, kept }
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK')
-    throw e
+    releaseSpaceAfter(db, e)
+    throw explainStoreError(e, store.path, 'nothing of this import was stored') ?? e
   } finally {
     await stream?.close()
     await starter.dispose()

@@ -3,6 +3,7 @@ import type { NdjsonRecord } from '../ingest/ndjson/schema'
 import { writeNdjsonRecord } from '../ingest/ndjson/format'
 import { createWriter } from '../ingest/writer'
 import type { Store } from '../store/open'
+import { explainStoreError, releaseSpaceAfter } from '../store/store-errors'
 import { beginWrite, waitingForOtherProcess } from '../store/write-lock'
 import type { WriteQueue } from '../write-queue'
 import type { LiveSource } from './source'
@@ -183,8 +184,11 @@ export class LivePipeline {
   private refuse(p: Pending, e: unknown): void {
     this.failedBatches++
     this.settle(p, false)
-    p.source.fail(e)
-    p.reject(e as Error)
+    // A full disk, a read-only or damaged store: the sender and the live panel are told which store and why.
+    releaseSpaceAfter(this.store.write, e)
+    const said = explainStoreError(e, this.store.path, 'these records were not stored') ?? e
+    p.source.fail(said)
+    p.reject(said as Error)
   }
 
   private transaction(batch: Pending[], runs: CommitInfo['runs'], begun = false): void {

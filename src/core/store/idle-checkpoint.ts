@@ -15,7 +15,10 @@ export function checkpointWhenIdle(db: Database.Database, opts: { tickMs?: numbe
   db.pragma('wal_autocheckpoint = 0')
   const changes = db.prepare('SELECT total_changes()').pluck()
   let last = changes.get()
-  let dirtySince: number | null = null
+  // Dirty from the start: opening may have written (migrations) before this watched. Those
+  // pages left in the WAL would also keep a WAL truncated after a full disk from shrinking
+  // (copying them back needs room the failed write took; store-errors.ts).
+  let dirtySince: number | null = Date.now()
   let lastWrite = 0
   const timer = setInterval(() => {
     try {

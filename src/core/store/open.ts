@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrations } from './migrations'
 import { migrate } from './migrate'
+import { explainStoreError, foreignStoreError } from './store-errors'
 
 /** How much of the database file is memory-mapped for reading (a 1 GB transcript corpus makes a ~180 MB store). */
 const MMAP_BYTES = 256 * 1024 * 1024
@@ -25,10 +26,35 @@ export interface Store {
   close(): void
 }
 
+/**
+ * Opens (creating if need be) the store at `path` and brings its schema up to date. A file that
+ * cannot be a store (another program's database, not a database, unreadable) is refused with
+ * what is wrong and what to do (store-errors.ts), and left exactly as it was.
+ */
 export function openStore({ path, nativeBinding }: StoreOptions): Store {
+  let write: Database.Database | null = null
+  let read: Database.Database | null = null
+  try {
+    return openConnections(path, nativeBinding, (w, r) => ((write = w), (read = r)))
+  } catch (e) {
+    for (const db of [read, write] as (Database.Database | null)[]) {
+      try {
+        if (db?.open) db.close()
+      } catch {
+        // Reporting the first error matters more.
+      }
+    }
+    throw explainStoreError(e, path) ?? e
+  }
+}
+
+function openConnections(path: string, nativeBinding: string | undefined, opened: (write: Database.Database, read: Database.Database | null) => void): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const opts = nativeBinding ? { nativeBinding } : {}
   const write = new Database(path, opts)
+  opened(write, null)
+  const foreign = foreignStoreError(write, path)
+  if (foreign) throw foreign
   write.pragma('journal_mode = WAL')
   write.pragma('synchronous = NORMAL')
   write.pragma('foreign_keys = ON')
@@ -40,6 +66,7 @@ export function openStore({ path, nativeBinding }: StoreOptions): Store {
   write.pragma('cache_size = -32768')
   const schemaVersion = migrate(write, migrations)
   const read = path === ':memory:' ? write : new Database(path, { ...opts, readonly: true })
+  opened(write, read)
   read.pragma('busy_timeout = 5000')
   // Pages outside SQLite's own cache are read through a memory map instead of one read() call
   // each: on this project's 2-core VM a cold read() of a page cost ~20 µs, and summing the spans

@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync } from 
 import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { FileImportContext, FormatImporter, SniffInput } from '../formats'
-import { LineError } from '../records'
+import { LineError, type RecordSink } from '../records'
 import { importHiveDb } from './hive-db'
 import { importMemoryDb } from './memory-db'
 import { LAYOUT_DIRS, projectAt, projectOf, projectSink, type Project } from './project'
@@ -72,14 +72,37 @@ export function withSnapshot<T>(dbPath: string, fn: (db: Database.Database) => T
 export const tablesOf = (db: Database.Database): Set<string> =>
   new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name))
 
+/**
+ * The sink, marking what its writes throw: an error writing to the store (its disk full, say)
+ * is the import's failure, not one more database that could not be read. Both come as SQLite
+ * errors with a code, and the first was listed as "cannot read SQLite database: database or
+ * disk is full" while the import went on.
+ */
+function markingWrites(sink: RecordSink, marked: WeakSet<object>): RecordSink {
+  const guard = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
+    try {
+      return f(...a)
+    } catch (e) {
+      if (typeof e === 'object' && e !== null) marked.add(e)
+      throw e
+    }
+  }
+  return {
+    contentPolicy: sink.contentPolicy, run: guard(sink.run), agent: guard(sink.agent), span: guard(sink.span),
+    endSpan: guard(sink.endSpan), event: guard(sink.event), metric: guard(sink.metric),
+    ...(sink.content ? { content: guard(sink.content) } : {}),
+  }
+}
+
 function importDb(ctx: FileImportContext, dbPath: string, project: Project): void {
   let imported = false
+  const writeErrors = new WeakSet<object>()
   try {
     withSnapshot(dbPath, (db) => {
       const tables = tablesOf(db)
       // Rows have no line: the reason names the database, the table and the row's id instead.
       const report = (reason: string) => ctx.skip(null, `${basename(dbPath)} ${reason}`)
-      const sink = projectSink(ctx.sink, project)
+      const sink = projectSink(markingWrites(ctx.sink, writeErrors), project)
       if (tables.has('swarms') && tables.has('agents')) {
         importHiveDb(db, tables, sink, project.runId, report)
         imported = true
@@ -90,8 +113,8 @@ function importDb(ctx: FileImportContext, dbPath: string, project: Project): voi
       }
     })
   } catch (e) {
-    // A corrupt, locked or vanished database is reported and skipped; a bug in our code is not.
-    if (e instanceof LineError || typeof (e as { code?: unknown }).code === 'string') {
+    // A corrupt, locked or vanished database is reported and skipped; a bug in our code, or the store failing, is not.
+    if (e instanceof LineError || (typeof (e as { code?: unknown }).code === 'string' && !writeErrors.has(e as object))) {
       // A file we may not read is said so, naming it, not by the copy's scratch path.
       const code = (e as { code?: unknown }).code
       const denied = code === 'EACCES' || code === 'EPERM'
