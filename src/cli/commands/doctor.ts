@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
 import { CHROMIUM_HINT, claudeProjectsDirs, defaultDbPath, findChromium } from '../../core'
 import { loadConfig } from '../../core/config/file'
+import { storeHealth } from '../../core/store/store-health'
 import { printJson, type GlobalOptions } from '../context'
 import { packageRoot } from '../package-root'
 
@@ -138,6 +139,7 @@ export async function runChecks(dbPath: string): Promise<Check[]> {
     checkNode(),
     await checkSqlite(),
     checkDataDir(dbPath),
+    { name: 'store', ...storeHealth(dbPath) },
     checkConfig(dbPath),
     checkClaudeFolders(),
     checkChromium(),
@@ -152,7 +154,7 @@ const MARK = { ok: 'ok  ', warn: 'warn', error: 'FAIL' } as const
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check this machine: database driver, data directory, settings, Claude Code transcripts, Chromium for PDF, Electron, free ports; says how to fix each problem')
+    .description('check this machine: database driver, data directory, the store (opens, is whole, writable, room on its disk), settings, Claude Code transcripts, Chromium for PDF, Electron, free ports; says how to fix each problem')
     .addHelpText('after', '\nExample:\n  swarmscope doctor --json\n\nExit code 1 when a required check fails; missing optional parts (Chromium, Electron) are warnings.')
     .action(async (_o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
