@@ -139,11 +139,18 @@ function start(): void {
       s.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionAllowed(permission)))
       s.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission))
     }
-    core = createCore({
+    const dbPath = process.env.SWARMSCOPE_DB || (userDataSwitch ? join(userData, 'swarmscope.db') : defaultDbPath())
+    try {
       // The CLI's database (one store for app, CLI and hooks), unless a test profile asks for its own.
-      path: process.env.SWARMSCOPE_DB || (userDataSwitch ? join(userData, 'swarmscope.db') : defaultDbPath()),
-      nativeBinding: electronNativeBinding(app.getAppPath(), process.resourcesPath, app.isPackaged),
-    })
+      core = createCore({ path: dbPath, nativeBinding: electronNativeBinding(app.getAppPath(), process.resourcesPath, app.isPackaged) })
+    } catch (e) {
+      // A store that cannot be opened (read-only, not a store, damaged: store-errors.ts says
+      // which and what to do) would otherwise end the app with no window and no word.
+      log.error(`the store ${dbPath} could not be opened`, e)
+      dialog.showErrorBox('Swarmscope cannot open its store', (e as Error).message)
+      app.exit(1)
+      return
+    }
     log.info(`database ${core.dbPath}`)
     setPrinterFactory(electronPrinter)
     // Hooks, OTLP exporters, live clients and report schedules, as `swarmscope serve` has them.
