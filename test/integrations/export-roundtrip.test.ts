@@ -70,6 +70,21 @@ describe('export', () => {
     expect((await get(copy, 'export.runs', { runs: ids, format: 'ndjson' })).content).toBe(exported.content)
   })
 
+  it('saved as .jsonl (the usual name for JSON lines), the export of Claude Code runs is read as NDJSON, not as a transcript', async () => {
+    const { core, ids } = await loaded()
+    const claudeRuns = ids.filter((id) => id.startsWith('cc-'))
+    expect(claudeRuns.length).toBeGreaterThan(0)
+    const exported = await get(core, 'export.runs', { runs: claudeRuns, format: 'ndjson' })
+    const file = join(tempDir(), 'claude-runs.jsonl')
+    writeFileSync(file, exported.content)
+    const copy = open()
+    // Before: its run records' "sessionId" attribute made it look like a transcript; it imported no run and skipped nothing.
+    const again = await get(copy, 'import.paths', { paths: [file] })
+    expect(again.skipped).toEqual([])
+    expect(again.runs.map((r) => r.id).sort()).toEqual(claudeRuns)
+    for (const id of claudeRuns) expect((await get(copy, 'runs.get', { id })).inputTokens).toBe((await get(core, 'runs.get', { id })).inputTokens)
+  })
+
   it('through the CLI: export a group to a file, import it elsewhere, same runs list', { timeout: 90_000 }, () => {
     const dir = tempDir()
     const [db1, db2] = [join(dir, 'one.db'), join(dir, 'two.db')]

@@ -5,5 +5,11 @@ import type { FormatImporter } from './formats'
 import { ndjsonFormat } from './ndjson/format'
 import { otlpJsonFormat } from './otlp/format'
 
-/** Every supported format, most specific first. */
-export const formats: FormatImporter[] = [claudeCodeFormat, ndjsonFormat, claudeFlowJsonFormat, claudeFlowSqliteFormat, otlpJsonFormat]
+/**
+ * Every supported format, most specific first. NDJSON comes before Claude Code transcripts: its
+ * first record must say `"v": 1` and a record type of ours, where a transcript is known by a
+ * `"sessionId"` key near the top, which our own export of a Claude Code run also has (in the
+ * run's attributes). Saved as `.jsonl`, such an export was read as a transcript and imported
+ * nothing, with nothing skipped.
+ */
+export const formats: FormatImporter[] = [ndjsonFormat, claudeCodeFormat, claudeFlowJsonFormat, claudeFlowSqliteFormat, otlpJsonFormat]
