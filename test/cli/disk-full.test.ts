@@ -75,7 +75,7 @@ describe.skipIf(!mounted)('a store whose disk fills up during an import', () => 
     const host = await startServe(db, ['--port', '0', '--no-otlp', '--no-watch'])
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${host.port}/api/v1${path}`, {
-        method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+        method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
       })
       return (await res.json()) as { ok: boolean; data?: unknown; error?: { code: string; message: string } }
     }

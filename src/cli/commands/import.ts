@@ -5,6 +5,7 @@ import type { RedactionRuleSpec } from '../../shared/dto'
 import { claudeProjectsDirs } from '../../core'
 import { CliError, call, openCore, printJson, waitingForStore, type GlobalOptions } from '../context'
 import { byteSize, compact, runsTable } from '../format'
+import { STDIN_NAME, stdinToFile } from '../stdin-file'
 
 /**
  * `--tag k=v`, checked before the store is opened. An empty value or a key given twice is
@@ -63,71 +64,95 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description('import run logs (files or folders; each file is recognised by its content): Claude Code transcripts with subagents, claude-flow v2/v3 metrics and databases, OTLP JSON, Swarmscope NDJSON; re-importing is safe and reads only what is new')
-    .argument('[paths...]', "files or folders (folders are walked); default: Claude Code's projects folders (~/.claude/projects, ~/.config/claude/projects, or each of $CLAUDE_CONFIG_DIR)")
+    .argument('[paths...]', "files or folders (folders are walked), or - for standard input (a transcript, OTLP JSON or NDJSON piped in); default: Claude Code's projects folders (~/.claude/projects, ~/.config/claude/projects, or each of $CLAUDE_CONFIG_DIR)")
     .option('--group <name>', 'put the imported runs in a group, e.g. topology=mesh')
     .option('--tag <key=value>', 'tag the imported runs (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--content <policy>', 'text to keep: none (sizes and metadata only), redacted (secrets and home paths replaced) or full; default: the privacy.contentPolicy setting, which defaults to none')
     .option('--redact-rules <file.json>', 'extra redaction rules: [{"id","pattern","flags"?,"replacement"?}]')
-    .addHelpText('after', '\nWith the global --json it prints {"runs": [...], "skipped": [{"file", "line", "reason"}]}.\n\nExamples:\n  swarmscope import                      # every Claude Code session on this machine\n  swarmscope import ~/.claude/projects/my-project --group baseline --json\n  swarmscope import ./my-swarm/.claude-flow ./my-swarm/.swarm/memory.db traces.json')
+    .addHelpText('after', '\nWith the global --json it prints {"runs": [...], "skipped": [{"file", "line", "reason"}]}.\n\nExamples:\n  swarmscope import                      # every Claude Code session on this machine\n  swarmscope import ~/.claude/projects/my-project --group baseline --json\n  swarmscope import ./my-swarm/.claude-flow ./my-swarm/.swarm/memory.db traces.json\n  ssh box cat .claude/projects/p/s.jsonl | swarmscope import -')
     .action(async (given: string[], cmdOpts: { group?: string; tag: string[]; content?: string; redactRules?: string }, cmd: Command) => {
       // Every argument is checked before the store is opened (or created).
       const paths = given.length > 0 ? given : claudeFolders()
       const content = parseContent(cmdOpts.content)
       const redactRules = readRules(cmdOpts.redactRules)
       const [group, tags] = [parseGroup(cmdOpts.group), parseTags(cmdOpts.tag)]
+      if (paths.filter((p) => p === '-').length > 1) throw new CliError('- (standard input) is named twice', 2)
       const opts = cmd.optsWithGlobals<GlobalOptions>()
-      const core = openCore(opts)
-      const tty = process.stderr.isTTY && !opts.json
-      // Waiting for another process's write (the app tailing, another import) is said even to a
-      // script: once, on stderr, so that a pause is not taken for a hang.
-      let toldWaiting = false
-      const off = core.on('import.progress', (p) => {
-        if (p.waitingMs !== undefined) {
-          const waiting = waitingForStore(core.dbPath)
-          if (tty) process.stderr.write(`\r\x1b[K${waiting}: ${Math.round(p.waitingMs / 1000)} s; Ctrl-C cancels`)
-          else if (!toldWaiting) console.error(`${waiting}…`)
-          toldWaiting = true
-          return
-        }
-        if (!tty) return
-        const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100
-        const figures = [`${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)}`, `${p.filesDone}/${p.filesTotal} files`, `${compact(p.lines)} lines`, `${p.runs} runs`]
-        process.stderr.write(`\r\x1b[Kimporting ${pct}%  ${figures.join('  ')}`)
-      })
-      // Ctrl-C cancels: the import rolls back and removes what it copied (a claude-flow database
-      // is read from a copy in the temp folder); a second Ctrl-C ends the process at once.
-      const importId = randomUUID()
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (tty) process.stderr.write('\r\x1b[Kcancelling…')
-        void core.call('import.cancel', { importId })
-        process.once(signal, () => process.exit(130))
+      // `-`: what is piped in, copied to a scratch file first (before the store is opened, so
+      // that a slow sender does not hold it) and named "(stdin)" in what is said of it.
+      let stdin: Awaited<ReturnType<typeof stdinToFile>> | null = null
+      if (paths.includes('-')) {
+        if (process.stdin.isTTY) console.error('reading standard input (end it with Ctrl-D)…')
+        stdin = await stdinToFile()
       }
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
+      const named = (file: string) => (stdin && file === stdin.path ? STDIN_NAME : file)
       try {
-        const result = await call(core, 'import.paths', { paths, group, tags, content, redactRules, importId })
-        if (tty) process.stderr.write('\r\x1b[K')
-        // Nothing imported and something refused: a script must be able to tell.
-        if (result.runs.length === 0 && result.skipped.length > 0) process.exitCode = 1
-        if (result.kept.length > 0) {
-          console.error(`note: ${result.kept.length} run(s) were stored before and keep their group and tags; change them with \`swarmscope runs group <run> <name>\` or \`swarmscope runs tag <run> k=v\``)
-        }
-        if (opts.json) return printJson({ runs: result.runs, skipped: result.skipped })
-        if (result.runs.length > 0) console.log(runsTable(result.runs))
-        for (const s of result.skipped) console.error(`skipped ${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
-        const unchanged = result.unchanged > 0 ? ` (${result.unchanged} unchanged since the last import, not read again)` : ''
-        console.log(`${result.runs.length} run(s) from ${result.files} file(s)${unchanged}; ${result.skipped.length} skipped`)
-      } catch (e) {
-        if (e instanceof CliError && e.message === 'import cancelled') {
-          if (tty) process.stderr.write('\r\x1b[K')
-          throw new CliError('import cancelled; the store is as it was', 130)
-        }
-        throw e
+        await importNamed(stdin ? paths.map((p) => (p === '-' ? stdin!.path : p)) : paths, { group, tags, content, redactRules }, opts, named)
       } finally {
-        process.removeListener('SIGINT', onSignal)
-        process.removeListener('SIGTERM', onSignal)
-        off()
-        core.close()
+        stdin?.remove()
       }
     })
+}
+
+/** The import itself, with its progress line, Ctrl-C and summary; `named` says how a file is shown. */
+async function importNamed(
+  paths: string[],
+  req: { group?: string; tags: Record<string, string>; content?: Policy; redactRules?: RedactionRuleSpec[] },
+  opts: GlobalOptions,
+  named: (file: string) => string,
+): Promise<void> {
+  const { group, tags, content, redactRules } = req
+  const core = openCore(opts)
+  const tty = process.stderr.isTTY && !opts.json
+  // Waiting for another process's write (the app tailing, another import) is said even to a
+  // script: once, on stderr, so that a pause is not taken for a hang.
+  let toldWaiting = false
+  const off = core.on('import.progress', (p) => {
+    if (p.waitingMs !== undefined) {
+      const waiting = waitingForStore(core.dbPath)
+      if (tty) process.stderr.write(`\r\x1b[K${waiting}: ${Math.round(p.waitingMs / 1000)} s; Ctrl-C cancels`)
+      else if (!toldWaiting) console.error(`${waiting}…`)
+      toldWaiting = true
+      return
+    }
+    if (!tty) return
+    const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100
+    const figures = [`${byteSize(p.bytesRead)} of ${byteSize(p.totalBytes)}`, `${p.filesDone}/${p.filesTotal} files`, `${compact(p.lines)} lines`, `${p.runs} runs`]
+    process.stderr.write(`\r\x1b[Kimporting ${pct}%  ${figures.join('  ')}`)
+  })
+  // Ctrl-C cancels: the import rolls back and removes what it copied (a claude-flow database
+  // is read from a copy in the temp folder); a second Ctrl-C ends the process at once.
+  const importId = randomUUID()
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (tty) process.stderr.write('\r\x1b[Kcancelling…')
+    void core.call('import.cancel', { importId })
+    process.once(signal, () => process.exit(130))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    const result = await call(core, 'import.paths', { paths, group, tags, content, redactRules, importId })
+    if (tty) process.stderr.write('\r\x1b[K')
+    // Nothing imported and something refused: a script must be able to tell.
+    if (result.runs.length === 0 && result.skipped.length > 0) process.exitCode = 1
+    if (result.kept.length > 0) {
+      console.error(`note: ${result.kept.length} run(s) were stored before and keep their group and tags; change them with \`swarmscope runs group <run> <name>\` or \`swarmscope runs tag <run> k=v\``)
+    }
+    if (opts.json) return printJson({ runs: result.runs, skipped: result.skipped.map((s) => ({ ...s, file: named(s.file) })) })
+    if (result.runs.length > 0) console.log(runsTable(result.runs))
+    for (const s of result.skipped) console.error(`skipped ${named(s.file)}${s.line ? `:${s.line}` : ''}: ${s.reason}`)
+    const unchanged = result.unchanged > 0 ? ` (${result.unchanged} unchanged since the last import, not read again)` : ''
+    console.log(`${result.runs.length} run(s) from ${result.files} file(s)${unchanged}; ${result.skipped.length} skipped`)
+  } catch (e) {
+    if (e instanceof CliError && e.message === 'import cancelled') {
+      if (tty) process.stderr.write('\r\x1b[K')
+      throw new CliError('import cancelled; the store is as it was', 130)
+    }
+    throw e
+  } finally {
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+    off()
+    core.close()
+  }
 }

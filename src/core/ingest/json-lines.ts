@@ -36,8 +36,8 @@ export async function readJsonLines(ctx: FileImportContext, onLine: (text: strin
       onTooLong: (lineNo, bytes) => ctx.skip(lineNo, tooLongReason(bytes)),
     },
   )
-  // A dropped file's scratch copy is never read again: the user has to drop it again once it is complete.
-  const again = inUpload(ctx.path) ? 'drop the file again once it is complete' : 'it is read again on the next import'
+  // A dropped (or piped) file's scratch copy is never read again: the user has to give it again once it is complete.
+  const again = inUpload(ctx.path) ? 'drop or pipe the file again once it is complete' : 'it is read again on the next import'
   if (result.incompleteTail) ctx.skip(result.lines + 1, `incomplete last line (no newline, not valid JSON); ${again}`)
   return { endOffset: result.endOffset, lines: result.lines }
 }
