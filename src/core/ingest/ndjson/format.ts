@@ -2,25 +2,40 @@ import type { FormatImporter, SniffInput } from '../formats'
 import { readJsonLines } from '../json-lines'
 import { LineError, type RecordSink } from '../records'
 import { NDJSON_FORMAT, NDJSON_VERSION, RECORD_TYPES, parseNdjsonRecord, type NdjsonContext, type NdjsonRecord } from './schema'
-import { withoutBom } from '../bom'
 
 interface ResumeState extends NdjsonContext {
   [key: string]: unknown
 }
 
-/** The first non-empty line of the head, parsed; null when it is not a complete JSON object. */
+/**
+ * The first non-empty line of the head, parsed; null when it is not a complete JSON object, or
+ * cannot be a versioned first record (no `"v"` in it). Every file of a folder import is sniffed
+ * as NDJSON first (registry.ts): decoding and splitting each 64 KB head, then parsing its first
+ * line, added ~90 ms to sniffing a 1 GB corpus's 10,000 transcripts, where a byte search in the
+ * first line costs next to nothing.
+ */
 function firstRecord(head: Buffer): Record<string, unknown> | null {
-  for (const line of withoutBom(head.toString('utf8')).split('\n')) {
-    if (line.trim() === '') continue
-    try {
-      const v = JSON.parse(line) as unknown
-      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
-    } catch {
-      return null
+  let from = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0
+  while (from < head.length) {
+    const newline = head.indexOf(0x0a, from)
+    const end = newline === -1 ? head.length : newline
+    let i = from
+    while (i < end && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0d)) i++
+    if (i < end) {
+      // Searched in the line alone: a 3-byte search through the rest of a 64 KB head took ~18 µs.
+      if (head.subarray(i, end).indexOf(VERSION_KEY) === -1) return null
+      try {
+        const v = JSON.parse(head.toString('utf8', i, end)) as unknown
+        return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+      } catch {
+        return null
+      }
     }
+    from = end + 1
   }
   return null
 }
+const VERSION_KEY = Buffer.from('"v"')
 
 /**
  * Writes one record. A record may name a run that no `run` line introduced (or one from an
