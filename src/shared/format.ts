@@ -8,9 +8,9 @@ export function compact(n: number): string {
   return String(Math.round(n))
 }
 
-/** A size in bytes: 12.3 MB, 45 kB, 312 B. */
+/** A size in bytes: 1.2 GB, 12.3 MB, 45 kB, 312 B. */
 export function byteSize(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`
 }
 
 export function usd(n: number): string {

@@ -63,7 +63,7 @@ describe.skipIf(!mounted)('a store whose disk fills up during an import', () => 
     const before = runs(db)
     const r = cli(['--db', db, 'import', big, SIDECHAIN])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(new RegExp(`the disk holding the store ${db} is full \\([\\d.]+ (KB|MB) free\\)\\. Nothing of this import was stored, and what the store held before is as it was\\.`))
+    expect(r.stderr).toMatch(new RegExp(`the disk holding the store ${db} is full \\([\\d.]+ (B|kB|MB) free\\)\\. Nothing of this import was stored, and what the store held before is as it was\\.`))
     expect(r.stderr).not.toContain('database or disk is full')
     expect(runs(db)).toEqual(before)
     // The process closed the store: nothing of the failed import is left on the disk.

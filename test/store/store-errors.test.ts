@@ -119,7 +119,7 @@ describe('a store that cannot be used as it stands', () => {
     const path = storeWithRuns(tempDir())
     const doctor = JSON.parse(cli(['--db', path, 'doctor', '--json']).stdout) as { checks: { name: string; status: string; detail: string }[] }
     const check = doctor.checks.find((c) => c.name === 'store')!
-    expect(check.detail).toMatch(new RegExp(`^${path}: 2 runs, [\\d.]+ (KB|MB), schema \\d+, integrity ok`))
+    expect(check.detail).toMatch(new RegExp(`^${path}: 2 runs, [\\d.]+ (B|kB|MB), schema \\d+, integrity ok`))
     expect(['ok', 'warn']).toContain(check.status)
   })
 })

@@ -1,6 +1,7 @@
 import { accessSync, constants, statfsSync, statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type Database from 'better-sqlite3'
+import { byteSize } from '../../shared/format'
 import { CoreError } from '../../shared/result'
 
 /**
@@ -27,13 +28,6 @@ export function storeProblem(e: unknown): StoreProblem | null {
 }
 
 const MOVE = 'or use another store (--db PATH, or SWARMSCOPE_DB)'
-
-/** A byte count as people read it. */
-export function size(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
-  return `${(bytes / 1024 ** 3).toFixed(1)} GB`
-}
 
 /** Free space for this user where the store lives, if the system says. */
 export function freeBytes(path: string): number | null {
@@ -132,7 +126,7 @@ export function explainStoreError(e: unknown, path: string, lost?: string): Core
     switch (problem) {
       case 'full': {
         const free = freeBytes(path)
-        return [`the disk holding the store ${path} is full${free === null ? '' : ` (${size(free)} free)`}`, `Free some space and try again, ${MOVE}`]
+        return [`the disk holding the store ${path} is full${free === null ? '' : ` (${byteSize(free)} free)`}`, `Free some space and try again, ${MOVE}`]
       }
       case 'read-only':
         return whyReadOnly(path, code)

@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrations } from './migrations'
-import { explainStoreError, foreignStoreError, freeBytes, readOnlyReason, size } from './store-errors'
+import { byteSize } from '../../shared/format'
+import { explainStoreError, foreignStoreError, freeBytes, readOnlyReason } from './store-errors'
 
 /** What `swarmscope doctor` says of the store: whether it opens, is ours, is whole, can be written, and has room. */
 export interface StoreHealth {
@@ -55,12 +56,12 @@ export function storeHealth(path: string): StoreHealth {
     if (readOnly) return { status: 'error', ...said(readOnly) }
     const bytes = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0)
     const upgrade = applied < migrations.length ? `; upgraded to schema ${migrations.length} when next opened` : ''
-    const detail = `${path}: ${runs} run${runs === 1 ? '' : 's'}, ${size(bytes)}, schema ${applied}${upgrade}, integrity ok`
+    const detail = `${path}: ${runs} run${runs === 1 ? '' : 's'}, ${byteSize(bytes)}, schema ${applied}${upgrade}, integrity ok`
     const free = freeBytes(path)
     if (free !== null && free < LOW_SPACE_BYTES) {
-      return { status: 'warn', detail: `${detail}; only ${size(free)} free on its disk`, fix: `free some space on the disk of ${dirname(path)}: an import stops with nothing stored when the disk fills` }
+      return { status: 'warn', detail: `${detail}; only ${byteSize(free)} free on its disk`, fix: `free some space on the disk of ${dirname(path)}: an import stops with nothing stored when the disk fills` }
     }
-    return { status: 'ok', detail: free === null ? detail : `${detail}, ${size(free)} free` }
+    return { status: 'ok', detail: free === null ? detail : `${detail}, ${byteSize(free)} free` }
   } catch (e) {
     const explained = explainStoreError(e, path)
     return { status: 'error', ...(explained ? said(explained.message) : { detail: `cannot read ${path}: ${(e as Error).message}` }) }
