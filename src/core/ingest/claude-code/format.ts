@@ -8,13 +8,15 @@ import type { ResumeState } from './resume-state'
 /** Keys only a transcript line has, searched as bytes: decoding each 64 KB head to run a regex over it cost ~7 µs a file. */
 const SESSION_KEYS = ['"sessionId"', '"parentUuid"', '"isSidechain"'].map((k) => Buffer.from(k))
 
-/** Whether one of SESSION_KEYS appears as a key (followed by `:`, spaces allowed) in the head. */
+/** Whether one of SESSION_KEYS appears as a key (followed by `:`, whitespace allowed, as `/"sessionId"\s*:/` reads it) in the head. */
 function hasSessionKey(head: Buffer): boolean {
   for (const key of SESSION_KEYS) {
     for (let at = head.indexOf(key); at !== -1; at = head.indexOf(key, at + 1)) {
       let i = at + key.length
-      while (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d) i++
+      while (head[i] === 0x20 || (head[i] >= 0x09 && head[i] <= 0x0d)) i++
       if (head[i] === 0x3a) return true
+      // Other whitespace (U+00A0, U+2028…) before the colon: decoded only then.
+      if (head[i] >= 0x80 && /^\s*:/.test(head.toString('utf8', i, Math.min(head.length, i + 256)))) return true
     }
   }
   return false

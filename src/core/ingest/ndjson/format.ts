@@ -20,8 +20,10 @@ function firstRecord(head: Buffer): Record<string, unknown> | null {
     const newline = head.indexOf(0x0a, from)
     const end = newline === -1 ? head.length : newline
     let i = from
-    while (i < end && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0d)) i++
-    if (i < end) {
+    while (i < end && (head[i] === 0x20 || (head[i] >= 0x09 && head[i] <= 0x0d))) i++
+    // A line of other whitespace (U+00A0, U+FEFF…) is passed over, as String.trim() would: decoded only then.
+    const blank = i === end || (head[i] >= 0x80 && head.toString('utf8', i, end).trim() === '')
+    if (!blank) {
       // Searched in the line alone: a 3-byte search through the rest of a 64 KB head took ~18 µs.
       if (head.subarray(i, end).indexOf(VERSION_KEY) === -1) return null
       try {
