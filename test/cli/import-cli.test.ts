@@ -147,4 +147,19 @@ describe('swarmscope import at the command line', () => {
     expect(json(cli(['--db', db, 'runs', '--json'])).map((r: { id: string }) => r.id)).toEqual([expect.stringMatching(/^cc-/)])
     expect(readdirSync(tmp)).toEqual([])
   })
+  it('a Swarmscope bundle named to import is opened, as one dropped on the window is; a file that is not one is named as such', () => {
+    const dir = tempDir()
+    const [from, to] = [join(dir, 'from.db'), join(dir, 'to.db')]
+    expect(cli(['--db', from, 'import', SIDECHAIN]).code).toBe(0)
+    const bundle = join(dir, 'team.swarmscope')
+    expect(cli(['--db', from, 'bundle', 'export', 'latest', '--out', bundle]).code).toBe(0)
+    writeFileSync(join(dir, 'notes.swarmscope'), 'not a bundle\n')
+    // Before: "skipped team.swarmscope: binary file of an unknown format", and nothing imported.
+    const r = cli(['--db', to, 'import', bundle, SHOWCASE_MAIN, join(dir, 'notes.swarmscope'), '--json'])
+    const out = json(r) as { runs: { id: string; llmCalls: number }[]; skipped: { file: string; reason: string }[] }
+    const stored = json(cli(['--db', from, 'runs', '--json'])) as { id: string; llmCalls: number }[]
+    expect(out.runs.map((x) => x.id).sort()).toEqual([stored[0].id, 'cc-55550000-0000-4000-8000-000000000001'].sort())
+    expect(out.runs.find((x) => x.id === stored[0].id)!.llmCalls).toBe(stored[0].llmCalls)
+    expect(out.skipped).toEqual([{ file: join(dir, 'notes.swarmscope'), line: null, reason: expect.stringContaining('is not a Swarmscope bundle') }])
+  })
 })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import type { RedactionRuleSpec } from '../../shared/dto'
+import type { ImportResult, RedactionRuleSpec } from '../../shared/dto'
 import { claudeProjectsDirs } from '../../core'
 import { CliError, call, openCore, printJson, waitingForStore, type GlobalOptions } from '../context'
 import { byteSize, compact, runsTable } from '../format'
@@ -94,6 +94,8 @@ export function registerImport(program: Command): void {
     })
 }
 
+const isBundle = (path: string) => path.endsWith('.swarmscope') && statSync(path, { throwIfNoEntry: false })?.isFile() === true
+
 /** The import itself, with its progress line, Ctrl-C and summary; `named` says how a file is shown. */
 async function importNamed(
   paths: string[],
@@ -131,7 +133,21 @@ async function importNamed(
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    const result = await call(core, 'import.paths', { paths, group, tags, content, redactRules, importId })
+    // A Swarmscope bundle named here is opened, as one dropped on the app's window is: it was
+    // listed as a "binary file of an unknown format".
+    const bundles = paths.filter(isBundle)
+    const rest = paths.filter((p) => !bundles.includes(p))
+    const result: ImportResult = rest.length
+      ? await call(core, 'import.paths', { paths: rest, group, tags, content, redactRules, importId })
+      : { runs: [], skipped: [], files: 0, unchanged: 0, kept: [] }
+    for (const path of bundles) {
+      const r = await core.call('bundle.import', { path })
+      result.files++
+      if (r.ok) {
+        result.runs.push(...r.data.runs)
+        result.kept.push(...r.data.existing)
+      } else result.skipped.push({ file: path, line: null, reason: r.error.message })
+    }
     if (tty) process.stderr.write('\r\x1b[K')
     // Nothing imported and something refused: a script must be able to tell.
     if (result.runs.length === 0 && result.skipped.length > 0) process.exitCode = 1
