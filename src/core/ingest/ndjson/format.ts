@@ -27,7 +27,8 @@ function firstRecord(head: Buffer): Record<string, unknown> | null {
       // Searched in the line alone: a 3-byte search through the rest of a 64 KB head took ~18 µs.
       if (head.subarray(i, end).indexOf(VERSION_KEY) === -1) return null
       try {
-        const v = JSON.parse(head.toString('utf8', i, end)) as unknown
+        // The whole line, as it was parsed before: JSON takes leading spaces, tabs and CR, not \v or \f.
+        const v = JSON.parse(head.toString('utf8', from, end)) as unknown
         return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
       } catch {
         return null
