@@ -1,31 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SHOWCASE_MAIN, SIDECHAIN } from '../helpers/transcript-facts'
 import { tempDir } from '../helpers/temp'
+import { BIN, cliAs, nobodyCanRun } from '../helpers/cli-as'
 
 // What a user meets at the command line around `swarmscope import`: unreadable files, groups on
 // a re-import, refused arguments, Ctrl-C. Each runs the real CLI in its own process.
 
-const BIN = new URL('../../bin/swarmscope.mjs', import.meta.url).pathname
-const NOBODY = 65534
-const isRoot = process.getuid?.() === 0
-
-/** Runs the CLI; as root, `asUser` runs it as nobody, for whom file permissions hold. */
-function cli(args: string[], opts: { env?: Record<string, string>; asUser?: boolean } = {}) {
-  const [cmd, pre] = opts.asUser && isRoot ? ['setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath]] : [process.execPath, []]
-  const r = spawnSync(cmd, [...pre, BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const cli = cliAs
 const json = (r: { stdout: string }) => JSON.parse(r.stdout)
-
-/**
- * Whether nobody can run our code from where this checkout is (a CI clone under a private folder
- * may not). The CLI bundle is brought up to date first, as root: nobody may not write it.
- */
-spawnSync(process.execPath, [BIN, '--version'])
-const nobodyCanRun = !isRoot || spawnSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath, BIN, '--version']).status === 0
 
 describe('swarmscope import at the command line', () => {
   it.skipIf(!nobodyCanRun)('an unreadable file or folder, or a name that is not UTF-8, is one skipped entry; the readable files still import', () => {

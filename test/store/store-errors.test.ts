@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -9,25 +8,16 @@ import { openStore } from '../../src/core/store/open'
 import { generateLongSession } from '../../bench/corpus/claude-code'
 import { FIXTURES, SHOWCASE_MAIN, SIDECHAIN } from '../helpers/transcript-facts'
 import { tempDir } from '../helpers/temp'
+import { cliAs, isRoot, nobodyCanRun } from '../helpers/cli-as'
 
 // A store that cannot be used as it stands (not a database, another program's database, damaged,
 // read-only for this user, its disk full) is refused with what is wrong with which file and what
 // to do, and what it held is left as it was. SQLite's own words named neither.
 
-const BIN = new URL('../../bin/swarmscope.mjs', import.meta.url).pathname
-const NOBODY = 65534
-const isRoot = process.getuid?.() === 0
 const HIVE_PROJECT = `${FIXTURES}claude-flow/v2.7_swarm-tickets`
 const V2_MEMORY_DB = `${FIXTURES}claude-flow/v2_emoji-monogram/.swarm/memory.db`
 
-function cli(args: string[], opts: { asUser?: boolean } = {}) {
-  const [cmd, pre] = opts.asUser && isRoot ? ['setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath]] : [process.execPath, []]
-  const r = spawnSync(cmd, [...pre, BIN, ...args], { encoding: 'utf8', timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-// The CLI bundle is brought up to date as this user first: nobody may not write it.
-spawnSync(process.execPath, [BIN, '--version'])
-const nobodyCanRun = !isRoot || spawnSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath, BIN, '--version']).status === 0
+const cli = cliAs
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex')
 
 /** A store holding the two real transcripts' runs, made by the CLI. */

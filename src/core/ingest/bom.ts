@@ -6,6 +6,9 @@
 /** The text without the UTF-8 byte order mark it starts with, if any (decoded, it is U+FEFF). */
 export const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
 
+/** The length of the UTF-8 byte order mark the bytes start with: 3, or 0 without one. */
+export const utf8BomLength = (bytes: Buffer) => (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0)
+
 /** Whether a file starts with a UTF-16 byte order mark (PowerShell 5.1's `>` and `Out-File` write UTF-16LE). */
 export const startsUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
 

@@ -114,7 +114,7 @@ async function readFile(job: FileJob, formats: readonly FormatImporter[], hooks:
         head = data.subarray(0, Math.min(data.length, HEAD_BYTES))
       } else if (fd !== null) head = readAt(fd, 0, Math.min(size, HEAD_BYTES))
       // A JSON file saved as UTF-16 (an OTLP request written by PowerShell's `>`) is sniffed and
-      // read decoded (json-document.ts); a line format's file is refused below.
+      // read decoded (readJsonDocument); a line format's file is refused below.
       const sniffed = startsUtf16(head) ? Buffer.from(decodeUtf16(head)) : head
       try {
         format = formats.find((f) => f.sniff({ path, name, size, head: sniffed }))

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer'
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { CoreError } from '../../shared/result'
-import { withoutBom } from './bom'
+import { utf8BomLength, withoutBom } from './bom'
 
 export interface LineReadResult {
   /** Byte offset just past the last complete line: where a later import of the grown file resumes. */
@@ -81,21 +81,21 @@ export function readRange(path: string, start: number, end: number): Buffer {
 }
 
 /**
- * Whether the newline at `start` ends a line an earlier import already read: a last line that
- * parsed whole was taken without its newline, so when the newline comes it is not a line of its
- * own (counting it as an empty one put every later line number one too high). Only looked at
- * when a resumed read begins with a newline.
- */
-/**
  * Bytes to pass over at `start` before the first line: the newline of a line read last time
  * (endsLastLine), or a UTF-8 byte order mark at the start of the file (bom.ts), which only the
  * first line can have. Checked once per read, not per line.
  */
 function skipAtStart(path: string, start: number, buf: Buffer): number {
-  if (start === 0) return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0
+  if (start === 0) return utf8BomLength(buf)
   return endsLastLine(path, start, buf) ? 1 : 0
 }
 
+/**
+ * Whether the newline at `start` ends a line an earlier import already read: a last line that
+ * parsed whole was taken without its newline, so when the newline comes it is not a line of its
+ * own (counting it as an empty one put every later line number one too high). Only looked at
+ * when a resumed read begins with a newline.
+ */
 function endsLastLine(path: string, start: number, buf: Buffer): boolean {
   if (start === 0 || buf.length === 0 || buf[0] !== NEWLINE) return false
   const before = readRange(path, start - 1, start)

@@ -157,13 +157,16 @@ function whyCannotOpen(path: string): string {
  * After a write refused for lack of space: gives back what the WAL file grew to (the failed
  * transaction's pages, up to the whole disk) so that the disk is not left full for every other
  * program until Swarmscope exits. SQLite keeps the WAL at its largest size otherwise. Best effort:
- * a reader holding an old snapshot, or no room to copy earlier pages back, leaves it for later.
+ * a reader holding an old snapshot, or no room to copy earlier pages back, leaves it until the
+ * store is closed (the idle checkpoint copies pages but never shrinks the file). Called by the
+ * importer and the live pipeline, which then rethrow the error explained, and by the write queue
+ * for any other write: the explained error no longer names SQLITE_FULL, so this runs once.
  */
 export function releaseSpaceAfter(db: Database.Database, e: unknown): void {
   if (storeProblem(e) !== 'full' || !db.open || db.inTransaction) return
   try {
     db.pragma('wal_checkpoint(TRUNCATE)')
   } catch {
-    // As above: the next idle checkpoint or closing the store tries again.
+    // As above: left until the store is closed.
   }
 }

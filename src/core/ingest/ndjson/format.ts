@@ -1,3 +1,4 @@
+import { utf8BomLength } from '../bom'
 import type { FormatImporter, SniffInput } from '../formats'
 import { readJsonLines } from '../json-lines'
 import { LineError, type RecordSink } from '../records'
@@ -15,7 +16,7 @@ interface ResumeState extends NdjsonContext {
  * first line costs next to nothing.
  */
 function firstRecord(head: Buffer): Record<string, unknown> | null {
-  let from = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0
+  let from = utf8BomLength(head)
   while (from < head.length) {
     const newline = head.indexOf(0x0a, from)
     const end = newline === -1 ? head.length : newline
