@@ -10,6 +10,7 @@ import { callHost } from '../lib/host-client'
 import { appendToLongSession } from '../lib/long-session'
 import { OLD_FORMAT_SESSION_METHOD, ONE_SESSION_METHOD, oneSessionFigure } from '../lib/one-session'
 import { warmThroughWatch } from '../lib/watch-warm'
+import { STORE_FLOOR_METHOD, storeFloor } from '../lib/store-floor'
 import { ccusage, CCUSAGE, mismatches, type RunTotals } from '../lib/ccusage'
 import { cacheCorpus, measure, medianBy, round, settleDisk } from '../lib/measure'
 
@@ -26,6 +27,7 @@ const METHOD = {
   warm: 'after appending 1% new lines (complete turns) to every tenth session, on a running `swarmscope serve --watch <projects>` that had imported the folder before (as the app tails ~/.claude/projects): ours = from the end of the append until the host has announced (runs.changed, after COMMIT) the import that left every grown file stored to its new end, plus GET /api/v1/runs asked then; the tail may import during the append, as it would while Claude Code writes. ccusage re-reads everything (`ccusage session --json --offline`, run after ours). Totals of both are compared afterwards.',
   warmHostAlreadyTailing: 'warm.hostAlreadyTailing: the same for the next 1% on the same host, right after it tailed the first (its import code compiled, the grown sessions\' pages read once): what an app that has been running meets. The goal is judged on the first figure',
   warmActiveSessions: 'warm.activeSessions: the same 1% of lines appended as turn after turn into 1% of the sessions (spread over the corpus), on a host started afresh: a day of work grows the few sessions in use, where the figure above grows ~40% of them by one turn each. Reported beside the goal, which is judged on the first figure',
+  warmStoreFloor: STORE_FLOOR_METHOD,
   warmExplicit: 'the same after another 1%, without tailing: POST /api/v1/imports {paths:[projects]} (walks the whole folder, reads only what grew) then GET /api/v1/runs, on a running `serve --no-watch`',
   warmCli: 'the same after another 1%, through two CLI processes (`import` then `runs --json`)',
   rawInsert: 'the rows our import wrote (runs, agents, spans, events), read back in primary-key order and inserted with prepared positional INSERTs into a fresh store with the same schema, indexes and settings, in one transaction; COMMIT and closing the store (its WAL checkpoint, which our import process also pays when it closes) included. rawInsertToCommitRowsPerSec: the same up to COMMIT only',
@@ -160,6 +162,9 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
       })
       activeReps.push(await onFreshHost((port) => againstCcusage(port, () => appendTurns(corpus, onePercent, seed++, { sessions: inUse }))))
     }
+    // With no host running: the store's part of the same kind of append, alone (store-floor.ts), and ccusage right after it.
+    const floor = storeFloor({ bundle, db, projects, work: dir, append: () => appendTurns(corpus, onePercent, seed++) })
+    const floorCc = ccusage(dir)
     const { ours: watched, cc: watchedCc } = medianBy(watchedReps, (r) => r.ratio)
     const { ours: steady, cc: steadyCc } = medianBy(steadyReps, (r) => r.ratio)
     const { ours: active, cc: activeCc } = medianBy(activeReps, (r) => r.ratio)
@@ -192,6 +197,10 @@ export async function ingestSuite(opts: { sizesMb: number[]; work: string }) {
           oursMs: Math.round(active.totalMs),
           oursImportAfterAppendMs: Math.round(active.importAfterAppendMs), oursReportMs: Math.round(active.reportMs),
           ccusageMs: Math.round(activeCc.ms), ccusageOverOurs: round(activeCc.ms / active.totalMs), ccusageOverOursRuns: ratios(activeReps),
+        },
+        storeFloor: {
+          appendedLines: floor.appendedLines, runsChanged: floor.runsChanged, rowsWritten: floor.rowsWritten, rowsNew: floor.rowsNew, walPages: floor.walPages,
+          floorMs: Math.round(floor.floorMs), ccusageMs: Math.round(floorCc.ms), ccusageOverFloor: round(floorCc.ms / floor.floorMs), cliImportMs: Math.round(floor.cliImportMs),
         },
         explicitImport: {
           appendedLines: warmHost.appended, oursMs: Math.round(warmHost.totalMs), oursImportMs: Math.round(warmHost.importMs), oursReportMs: Math.round(warmHost.reportMs),
