@@ -2,8 +2,9 @@ import { statSync } from 'node:fs'
 import type { ImportProgress, SkippedInput } from '../../shared/dto'
 import { CoreError } from '../../shared/result'
 import type { RedactionRule } from '../privacy/redact'
-import type { Store } from '../store/open'
+import { WRITE_CACHE_BYTES, type Store } from '../store/open'
 import { runStatsTracker } from '../store/run-stats-delta'
+import { reserveGuard } from '../store/disk-reserve'
 import { explainStoreError, releaseSpaceAfter } from '../store/store-errors'
 import { beginWrite } from '../store/write-lock'
 import { continues, planRereads } from './continuity'
@@ -75,6 +76,9 @@ const cancelled = () => new CoreError('cancelled', 'import cancelled')
  */
 export async function importPaths(store: Store, opts: ImportOptions): Promise<ImportOutcome> {
   const db = store.write
+  // Stops the import while the store's disk still has its reserve free (asked at every step, looks every 100 ms).
+  // Made first: a reserve set wrongly is refused before a worker starts.
+  const reserve = reserveGuard(store.path, { unwritten: WRITE_CACHE_BYTES })
   const skipped: SkippedInput[] = []
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'
@@ -129,6 +133,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   let filesDone = 0
   let lastProgress = 0
   const report = (file: string, bytes: number, lines: number, done = false, runs = touched.size) => {
+    if (!done) reserve.check()
     const now = Date.now()
     if (!done && now - lastProgress < 100) return
     lastProgress = now
@@ -193,6 +198,8 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
       bytesToRead += c.size - (prev && !rereadAll && c.size >= prev.offset ? prev.offset : 0)
     }
     if (rewritten.length > 0) bytesToRead += rereadWhole(rewritten, found, candidates, known)
+    // Refused before anything is read when the disk is already at its reserve; an import with nothing new to read goes on.
+    if (bytesToRead > 0) reserve.check(true)
     const jobs = writeOrder(found)
 
     const skips = skipList(skipped)

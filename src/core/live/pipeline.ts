@@ -3,6 +3,7 @@ import type { NdjsonRecord } from '../ingest/ndjson/schema'
 import { writeNdjsonRecord } from '../ingest/ndjson/format'
 import { createWriter } from '../ingest/writer'
 import type { Store } from '../store/open'
+import { reserveGuard } from '../store/disk-reserve'
 import { explainStoreError, releaseSpaceAfter } from '../store/store-errors'
 import { beginWrite, waitingForOtherProcess } from '../store/write-lock'
 import type { WriteQueue } from '../write-queue'
@@ -64,6 +65,7 @@ export class LivePipeline {
   private readonly batchRecords: number
   private readonly maxDelayMs: number
   private writer: ReturnType<typeof createWriter> | null = null
+  private reserve: ReturnType<typeof reserveGuard> | null = null
   private readonly redactRules: () => readonly RedactionRule[]
   private drainWaiters: (() => void)[] = []
 
@@ -199,6 +201,10 @@ export class LivePipeline {
     const seen = new Map<string, { records: number; sources: Set<string> }>()
     if (!begun) db.exec('BEGIN IMMEDIATE')
     try {
+      // Live records stop at the disk's reserve as imports do (disk-reserve.ts); their senders are told, and send them again later.
+      // A batch is small: nothing of it waits unwritten for long, unlike an import's transaction.
+      this.reserve ??= reserveGuard(this.store.path, { unwritten: 0 })
+      this.reserve.check()
       for (const p of batch) {
         // Batches are usually one run: look the run up only when it changes.
         let lastRun = ''

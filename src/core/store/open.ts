@@ -7,6 +7,8 @@ import { explainStoreError, foreignStoreError } from './store-errors'
 
 /** How much of the database file is memory-mapped for reading (a 1 GB transcript corpus makes a ~180 MB store). */
 const MMAP_BYTES = 256 * 1024 * 1024
+/** The writing connection's page cache: a transaction's pages wait here, unwritten, until they spill or commit. */
+export const WRITE_CACHE_BYTES = 32 * 1024 * 1024
 
 export interface StoreOptions {
   path: string
@@ -63,7 +65,7 @@ function openConnections(path: string, nativeBinding: string | undefined, opened
   // page cache most inserts miss it. 32 MB keeps the hot pages of a large import in memory: a
   // 1 GB import wrote as fast as with 64 or 256 MB, and its COMMIT was faster (fewer dirty pages
   // left to write at the end), with 32 MB less resident memory.
-  write.pragma('cache_size = -32768')
+  write.pragma(`cache_size = -${WRITE_CACHE_BYTES / 1024}`)
   const schemaVersion = migrate(write, migrations)
   const read = path === ':memory:' ? write : new Database(path, { ...opts, readonly: true })
   opened(write, read)

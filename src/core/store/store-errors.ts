@@ -1,8 +1,9 @@
-import { accessSync, constants, statfsSync, statSync } from 'node:fs'
+import { accessSync, constants, statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import { byteSize } from '../../shared/format'
 import { CoreError } from '../../shared/result'
+import { freeBytes, RESERVE_SETTING, ReserveReached } from './disk-reserve'
 
 /**
  * SQLite's errors about the store file itself, said as what happened to which file and what to
@@ -11,10 +12,11 @@ import { CoreError } from '../../shared/result'
  * after `sudo swarmscope import` once, every later command failed with "attempt to write a
  * readonly database".
  */
-export type StoreProblem = 'full' | 'read-only' | 'not-a-store' | 'damaged' | 'cannot-open' | 'io'
+export type StoreProblem = 'full' | 'reserve' | 'read-only' | 'not-a-store' | 'damaged' | 'cannot-open' | 'io'
 
 /** The problem an error from a store connection names, or null for any other error (a bad statement, a constraint, busy). */
 export function storeProblem(e: unknown): StoreProblem | null {
+  if (e instanceof ReserveReached) return 'reserve'
   const code = (e as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null
   // Extended codes (SQLITE_READONLY_DIRECTORY, SQLITE_IOERR_WRITE…) start with their primary code.
@@ -28,16 +30,6 @@ export function storeProblem(e: unknown): StoreProblem | null {
 }
 
 const MOVE = 'or use another store (--db PATH, or SWARMSCOPE_DB)'
-
-/** Free space for this user where the store lives, if the system says. */
-export function freeBytes(path: string): number | null {
-  try {
-    const s = statfsSync(dirname(path))
-    return s.bavail * s.bsize
-  } catch {
-    return null
-  }
-}
 
 /** The errno code of asking for write access, or null when this user may write. */
 function writeDenied(path: string): string | null {
@@ -128,6 +120,14 @@ export function explainStoreError(e: unknown, path: string, lost?: string): Core
         const free = freeBytes(path)
         return [`the disk holding the store ${path} is full${free === null ? '' : ` (${byteSize(free)} free)`}`, `Free some space and try again, ${MOVE}`]
       }
+      case 'reserve': {
+        const { free, reserve, unwritten } = e as ReserveReached
+        return [
+          `the disk holding the store ${path} has ${byteSize(free)} free, and writes stop before less than ${byteSize(reserve)} would be left ` +
+            `(counting up to ${byteSize(unwritten)} held in memory, not yet written), so that other programs, Claude Code writing its transcripts among them, do not meet a full disk`,
+          `Free some space and try again, ${MOVE}, or set ${RESERVE_SETTING} (0 for no reserve)`,
+        ]
+      }
       case 'read-only':
         return whyReadOnly(path, code)
       case 'not-a-store':
@@ -154,7 +154,8 @@ function whyCannotOpen(path: string): string {
 }
 
 /**
- * After a write refused for lack of space: gives back what the WAL file grew to (the failed
+ * After a write refused for lack of space, or an import stopped at the disk's reserve
+ * (disk-reserve.ts): gives back what the WAL file grew to (the failed
  * transaction's pages, up to the whole disk) so that the disk is not left full for every other
  * program until Swarmscope exits. SQLite keeps the WAL at its largest size otherwise. Best effort:
  * a reader holding an old snapshot, or no room to copy earlier pages back, leaves it until the
@@ -163,7 +164,8 @@ function whyCannotOpen(path: string): string {
  * for any other write: the explained error no longer names SQLITE_FULL, so this runs once.
  */
 export function releaseSpaceAfter(db: Database.Database, e: unknown): void {
-  if (storeProblem(e) !== 'full' || !db.open || db.inTransaction) return
+  const problem = storeProblem(e)
+  if ((problem !== 'full' && problem !== 'reserve') || !db.open || db.inTransaction) return
   try {
     db.pragma('wal_checkpoint(TRUNCATE)')
   } catch {

@@ -3,7 +3,9 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrations } from './migrations'
 import { byteSize } from '../../shared/format'
-import { explainStoreError, foreignStoreError, freeBytes, readOnlyReason } from './store-errors'
+import { diskReserve, freeBytes, RESERVE_SETTING } from './disk-reserve'
+import { WRITE_CACHE_BYTES } from './open'
+import { explainStoreError, foreignStoreError, readOnlyReason } from './store-errors'
 
 /** What `swarmscope doctor` says of the store: whether it opens, is ours, is whole, can be written, and has room. */
 export interface StoreHealth {
@@ -58,8 +60,15 @@ export function storeHealth(path: string): StoreHealth {
     const upgrade = applied < migrations.length ? `; upgraded to schema ${migrations.length} when next opened` : ''
     const detail = `${path}: ${runs} run${runs === 1 ? '' : 's'}, ${byteSize(bytes)}, schema ${applied}${upgrade}, integrity ok`
     const free = freeBytes(path)
-    if (free !== null && free < LOW_SPACE_BYTES) {
-      return { status: 'warn', detail: `${detail}; only ${byteSize(free)} free on its disk`, fix: `free some space on the disk of ${dirname(path)}: an import stops with nothing stored when the disk fills` }
+    let reserve: number
+    try {
+      reserve = diskReserve(path)
+    } catch (e) {
+      return { status: 'error', detail: (e as Error).message, fix: `set ${RESERVE_SETTING} to a number of megabytes (0 for no reserve), or unset it` }
+    }
+    if (free !== null && free < Math.max(LOW_SPACE_BYTES, reserve + WRITE_CACHE_BYTES)) {
+      const stops = reserve > 0 ? `less than ${byteSize(reserve)} would be left (${RESERVE_SETTING})` : 'the disk fills'
+      return { status: 'warn', detail: `${detail}; only ${byteSize(free)} free on its disk`, fix: `free some space on the disk of ${dirname(path)}: an import stops with nothing stored before ${stops}` }
     }
     return { status: 'ok', detail: free === null ? detail : `${detail}, ${byteSize(free)} free` }
   } catch (e) {

@@ -1,0 +1,80 @@
+import { statfsSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { CoreError } from '../../shared/result'
+
+// Imports stop while the store's disk still has some space free. An import that fills the disk
+// fails anyway (and gives the space back, store-errors.ts), but until it does, every other
+// program writing to that disk fails too: Claude Code writing the very transcripts being
+// imported among them, which loses a session's lines. A small reserve costs an import that
+// would just have fitted; a full disk can cost another program's data.
+
+/** The reserve on a disk of 25.6 GB or more; smaller disks keep 1 % of their size. Megabytes of 1,000,000 bytes, as sizes are shown. */
+export const DEFAULT_RESERVE_BYTES = 256_000_000
+const RESERVE_ENV = 'SWARMSCOPE_DISK_RESERVE_MB'
+/** The disk is looked at no more often than this while an import writes (statfs is cheap; this keeps it negligible). */
+const CHECK_EVERY_MS = 100
+
+/** Free space for this user where the store lives, if the system says. */
+export function freeBytes(path: string): number | null {
+  try {
+    const s = statfsSync(dirname(path))
+    return s.bavail * s.bsize
+  } catch {
+    return null
+  }
+}
+
+/** The space imports leave free on the store's disk: SWARMSCOPE_DISK_RESERVE_MB when set (0: none), else 256 MB or 1 % of a smaller disk. */
+export function diskReserve(path: string, env: NodeJS.ProcessEnv = process.env): number {
+  const set = env[RESERVE_ENV]?.trim()
+  if (set) {
+    const mb = Number(set)
+    if (!Number.isFinite(mb) || mb < 0) throw new CoreError('bad_request', `${RESERVE_ENV} must be a number of megabytes (0 for none), not "${set}"`)
+    return Math.round(mb * 1_000_000)
+  }
+  try {
+    const s = statfsSync(dirname(path))
+    return Math.min(DEFAULT_RESERVE_BYTES, Math.round(s.blocks * s.bsize * 0.01))
+  } catch {
+    return 0
+  }
+}
+
+/** An import stopped because the store's disk reached the reserve (explained by store-errors.ts). */
+export class ReserveReached extends Error {
+  constructor(
+    readonly free: number,
+    readonly reserve: number,
+    readonly unwritten: number,
+  ) {
+    super(`only ${free} bytes free, reserve ${reserve} + ${unwritten} unwritten`)
+    this.name = 'ReserveReached'
+  }
+}
+
+export const RESERVE_SETTING = RESERVE_ENV
+
+/**
+ * Watches the free space of the store's disk during writes: `check()` is asked at every step
+ * (cheaply: the disk is looked at every 100 ms at most, and the last look stands in between)
+ * and throws ReserveReached once writing `unwritten` more bytes would leave less than the
+ * reserve: what a transaction holds in the page cache reaches the disk only when it spills or
+ * commits, after the last check. `check(true)` looks now. No reserve (0), a store in memory or a
+ * system that does not say: never throws.
+ */
+export function reserveGuard(path: string, opts: { unwritten: number; env?: NodeJS.ProcessEnv }): { check(now?: boolean): void } {
+  const reserve = path === ':memory:' ? 0 : diskReserve(path, opts.env)
+  let lastLook = -Infinity
+  let free: number | null = null
+  return {
+    check(now = false) {
+      if (reserve === 0) return
+      const t = performance.now()
+      if (now || t - lastLook >= CHECK_EVERY_MS) {
+        lastLook = t
+        free = freeBytes(path)
+      }
+      if (free !== null && free - opts.unwritten < reserve) throw new ReserveReached(free, reserve, opts.unwritten)
+    },
+  }
+}
