@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generateLongSession } from '../../bench/corpus/claude-code'
 import { importPaths } from '../../src/core/ingest/importer'
+import { diskReserve } from '../../src/core/store/disk-reserve'
 import { openStore } from '../../src/core/store/open'
 import { cliAs, isRoot } from '../helpers/cli-as'
 import { IngestClient, startServe } from '../live/helpers'
@@ -67,6 +68,15 @@ describe('the disk reserve at the command line', () => {
       await host.stop()
     }
     expect(runIds(db)).toEqual([])
+  })
+
+  it('is 256 MB, or 1 % of a smaller disk, unless set', () => {
+    const dir = tempDir()
+    const s = statfsSync(dir)
+    expect(diskReserve(join(dir, 'x.db'), {})).toBe(Math.min(256_000_000, Math.round(s.blocks * s.bsize * 0.01)))
+    expect(diskReserve(join(dir, 'x.db'), { SWARMSCOPE_DISK_RESERVE_MB: '1.5' })).toBe(1_500_000)
+    expect(diskReserve(join(dir, 'x.db'), { SWARMSCOPE_DISK_RESERVE_MB: '0' })).toBe(0)
+    if (mounted) expect(diskReserve(join(disk, 'x.db'), {})).toBe(Math.round(64 * 1024 * 1024 * 0.01))
   })
 
   it('names a reserve that is not a number of megabytes', () => {
