@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generateLongSession } from '../../bench/corpus/claude-code'
 import { importPaths } from '../../src/core/ingest/importer'
-import { diskReserve } from '../../src/core/store/disk-reserve'
+import { diskReserve, ReserveReached, reserveGuard } from '../../src/core/store/disk-reserve'
 import { openStore } from '../../src/core/store/open'
 import { cliAs, isRoot } from '../helpers/cli-as'
 import { IngestClient, startServe } from '../live/helpers'
@@ -79,6 +79,25 @@ describe('the disk reserve at the command line', () => {
     if (mounted) expect(diskReserve(join(disk, 'x.db'), {})).toBe(Math.round(64 * 1024 * 1024 * 0.01))
   })
 
+  it('counts what the WAL grew by during an import: a checkpoint needs that room again in the store file', () => {
+    const path = join(tempDir(), 's.db')
+    writeFileSync(`${path}-wal`, '')
+    // 200 MB under what is free now (other tests write meanwhile: the margins are wide).
+    const env = { SWARMSCOPE_DISK_RESERVE_MB: String(Math.floor(freeMb(join(path, '..')) - 200)) }
+    const withWal = reserveGuard(path, { unwritten: 0, countWal: true, env })
+    const withoutWal = reserveGuard(path, { unwritten: 0, env })
+    withWal.check(true)
+    // The WAL grows by 400 MB (a sparse file: its size, not its blocks, is what a checkpoint copies).
+    truncateSync(`${path}-wal`, 400_000_000)
+    expect(() => withWal.check(true)).toThrow(ReserveReached)
+    try {
+      withWal.check(true)
+    } catch (e) {
+      expect((e as ReserveReached).pending).toBe(400_000_000)
+    }
+    withoutWal.check(true)
+  })
+
   it('names a reserve that is not a number of megabytes', () => {
     const db = join(tempDir(), 'store.db')
     const r = cliAs(['--db', db, 'import', SIDECHAIN], { env: { SWARMSCOPE_DISK_RESERVE_MB: '1GB' } })
@@ -124,7 +143,7 @@ describe.skipIf(!mounted)('the disk reserve during an import', () => {
         },
       }).then(() => null, (e: Error) => e)
       expect(filled).toBe(true)
-      expect(failed?.message).toMatch(/^the disk holding the store .*store\.db has 3\d\.\d MB free, and writes stop before less than 8\.0 MB would be left/)
+      expect(failed?.message).toMatch(/^the disk holding the store .*store\.db has 3\d\.\d MB free, and writes stop before less than 8\.0 MB would be left \(counting 3\d\.\d MB that this import would still take there\)/)
       expect(failed?.message).toContain('Nothing of this import was stored')
       expect((store.read.prepare('SELECT COUNT(*) FROM runs').pluck().get() as number)).toBe(0)
       // The disk was never full: the import stopped with room left for the other program.

@@ -78,7 +78,7 @@ export async function importPaths(store: Store, opts: ImportOptions): Promise<Im
   const db = store.write
   // Stops the import while the store's disk still has its reserve free (asked at every step, looks every 100 ms).
   // Made first: a reserve set wrongly is refused before a worker starts.
-  const reserve = reserveGuard(store.path, { unwritten: WRITE_CACHE_BYTES })
+  const reserve = reserveGuard(store.path, { unwritten: WRITE_CACHE_BYTES, countWal: true })
   const skipped: SkippedInput[] = []
   const signal = opts.signal ?? new AbortController().signal
   const policy: ContentPolicy = opts.contentPolicy ?? 'none'

@@ -1,4 +1,4 @@
-import { statfsSync } from 'node:fs'
+import { statfsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CoreError } from '../../shared/result'
 
@@ -45,9 +45,10 @@ export class ReserveReached extends Error {
   constructor(
     readonly free: number,
     readonly reserve: number,
-    readonly unwritten: number,
+    /** What the writes under way still need on the disk (see reserveGuard). */
+    readonly pending: number,
   ) {
-    super(`only ${free} bytes free, reserve ${reserve} + ${unwritten} unwritten`)
+    super(`only ${free} bytes free, reserve ${reserve} + ${pending} pending`)
     this.name = 'ReserveReached'
   }
 }
@@ -57,15 +58,22 @@ export const RESERVE_SETTING = RESERVE_ENV
 /**
  * Watches the free space of the store's disk during writes: `check()` is asked at every step
  * (cheaply: the disk is looked at every 100 ms at most, and the last look stands in between)
- * and throws ReserveReached once writing `unwritten` more bytes would leave less than the
- * reserve: what a transaction holds in the page cache reaches the disk only when it spills or
- * commits, after the last check. `check(true)` looks now. No reserve (0), a store in memory or a
- * system that does not say: never throws.
+ * and throws ReserveReached once what the writes still need would leave less than the reserve:
+ * - `unwritten`: what a transaction may hold in the page cache, which reaches the disk only when
+ *   it spills or commits, after the last check;
+ * - with `countWal`, what the WAL grew by since the guard was made: a checkpoint copies those
+ *   pages into the store file while the WAL still holds them (the store grows by up to as much;
+ *   the WAL shrinks back only afterwards, open.ts), so an import needs its pages' room twice.
+ * `check(true)` looks now. No reserve (0), a store in memory or a system that does not say:
+ * never throws.
  */
-export function reserveGuard(path: string, opts: { unwritten: number; env?: NodeJS.ProcessEnv }): { check(now?: boolean): void } {
+export function reserveGuard(path: string, opts: { unwritten: number; countWal?: boolean; env?: NodeJS.ProcessEnv }): { check(now?: boolean): void } {
   const reserve = path === ':memory:' ? 0 : diskReserve(path, opts.env)
+  const wal = `${path}-wal`
+  const walAtStart = opts.countWal ? fileSize(wal) : 0
   let lastLook = -Infinity
   let free: number | null = null
+  let pending = opts.unwritten
   return {
     check(now = false) {
       if (reserve === 0) return
@@ -73,8 +81,13 @@ export function reserveGuard(path: string, opts: { unwritten: number; env?: Node
       if (now || t - lastLook >= CHECK_EVERY_MS) {
         lastLook = t
         free = freeBytes(path)
+        pending = opts.unwritten + (opts.countWal ? Math.max(0, fileSize(wal) - walAtStart) : 0)
       }
-      if (free !== null && free - opts.unwritten < reserve) throw new ReserveReached(free, reserve, opts.unwritten)
+      if (free !== null && free - pending < reserve) throw new ReserveReached(free, reserve, pending)
     },
   }
+}
+
+function fileSize(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0
 }

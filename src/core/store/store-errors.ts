@@ -121,10 +121,11 @@ export function explainStoreError(e: unknown, path: string, lost?: string): Core
         return [`the disk holding the store ${path} is full${free === null ? '' : ` (${byteSize(free)} free)`}`, `Free some space and try again, ${MOVE}`]
       }
       case 'reserve': {
-        const { free, reserve, unwritten } = e as ReserveReached
+        const { free, reserve, pending } = e as ReserveReached
+        const counting = pending > 0 ? ` (counting ${byteSize(pending)} that this import would still take there)` : ''
         return [
-          `the disk holding the store ${path} has ${byteSize(free)} free, and writes stop before less than ${byteSize(reserve)} would be left ` +
-            `(counting up to ${byteSize(unwritten)} held in memory, not yet written), so that other programs, Claude Code writing its transcripts among them, do not meet a full disk`,
+          `the disk holding the store ${path} has ${byteSize(free)} free, and writes stop before less than ${byteSize(reserve)} would be left${counting}, ` +
+            'so that other programs, Claude Code writing its transcripts among them, do not meet a full disk',
           `Free some space and try again, ${MOVE}, or set ${RESERVE_SETTING} (0 for no reserve)`,
         ]
       }
