@@ -10,7 +10,8 @@ import { CoreError } from '../../shared/result'
 
 /** The reserve on a disk of 25.6 GB or more; smaller disks keep 1 % of their size. Megabytes of 1,000,000 bytes, as sizes are shown. */
 export const DEFAULT_RESERVE_BYTES = 256_000_000
-const RESERVE_ENV = 'SWARMSCOPE_DISK_RESERVE_MB'
+/** The setting that changes the reserve, in megabytes (0: none). */
+export const RESERVE_SETTING = 'SWARMSCOPE_DISK_RESERVE_MB'
 /** The disk is looked at no more often than this while an import writes (statfs is cheap; this keeps it negligible). */
 const CHECK_EVERY_MS = 100
 
@@ -26,10 +27,10 @@ export function freeBytes(path: string): number | null {
 
 /** The space imports leave free on the store's disk: SWARMSCOPE_DISK_RESERVE_MB when set (0: none), else 256 MB or 1 % of a smaller disk. */
 export function diskReserve(path: string, env: NodeJS.ProcessEnv = process.env): number {
-  const set = env[RESERVE_ENV]?.trim()
+  const set = env[RESERVE_SETTING]?.trim()
   if (set) {
     const mb = Number(set)
-    if (!Number.isFinite(mb) || mb < 0) throw new CoreError('bad_request', `${RESERVE_ENV} must be a number of megabytes (0 for none), not "${set}"`)
+    if (!Number.isFinite(mb) || mb < 0) throw new CoreError('bad_request', `${RESERVE_SETTING} must be a number of megabytes (0 for none), not "${set}"`)
     return Math.round(mb * 1_000_000)
   }
   try {
@@ -40,7 +41,7 @@ export function diskReserve(path: string, env: NodeJS.ProcessEnv = process.env):
   }
 }
 
-/** An import stopped because the store's disk reached the reserve (explained by store-errors.ts). */
+/** Writes stopped (an import, a batch of live records) because the store's disk reached its reserve; explained by store-errors.ts. */
 export class ReserveReached extends Error {
   constructor(
     readonly free: number,
@@ -52,8 +53,6 @@ export class ReserveReached extends Error {
     this.name = 'ReserveReached'
   }
 }
-
-export const RESERVE_SETTING = RESERVE_ENV
 
 /**
  * Watches the free space of the store's disk during writes: `check()` is asked at every step
