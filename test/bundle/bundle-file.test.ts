@@ -1,8 +1,10 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../src/core'
+import { createCoreOnStore } from '../../src/core/core'
+import { openStore } from '../../src/core/store/open'
 import { BUNDLE_FORMAT_VERSION } from '../../src/core/bundle/format'
 import { VERSION } from '../../src/shared/version'
 import { CC, SIDECHAIN } from '../helpers/transcript-facts'
@@ -173,5 +175,50 @@ describe('.swarmscope bundles', () => {
     expect(await src.call('bundle.export', { runIds: ['latest'], out })).toMatchObject({ ok: false, error: { code: 'conflict' } })
     expect((await src.call('bundle.export', { runIds: ['latest'], out, overwrite: true })).ok).toBe(true)
     expect(await src.call('bundle.export', { runIds: ['nope'], out: join(dir, 'b.swarmscope') })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+})
+
+// Opening a bundle writes its runs into the store: the store's disk is the store's trouble, said
+// as such (before, a full disk read "cannot import the bundle's spans: database or disk is full",
+// as if the bundle were at fault, and the space the failed copy took was kept).
+describe('.swarmscope bundles on a store that has no room', () => {
+  it('are refused before copying when the copy would leave less than the disk\'s reserve', async () => {
+    const { out } = await exported()
+    const dir = tempDir()
+    const dst = core(dir)
+    const saved = process.env.SWARMSCOPE_DISK_RESERVE_MB
+    const s = statfsSync(dir)
+    // All that is free now, less half the bundle: the copy needs its size twice (store and WAL).
+    process.env.SWARMSCOPE_DISK_RESERVE_MB = String((s.bavail * s.bsize - statSync(out).size / 2) / 1e6)
+    try {
+      const r = await dst.call('bundle.import', { path: out })
+      expect(r.ok).toBe(false)
+      if (r.ok) return
+      expect(r.error.code).toBe('io_error')
+      expect(r.error.message).toMatch(/^the disk holding the store .*swarmscope\.db has .* free, and writes stop before less than .* would be left \(counting .* that this import would still take there\)/)
+    } finally {
+      if (saved === undefined) delete process.env.SWARMSCOPE_DISK_RESERVE_MB
+      else process.env.SWARMSCOPE_DISK_RESERVE_MB = saved
+    }
+    expect(await data(dst.call('runs.list', {}))).toEqual([])
+    // With room, the same bundle opens.
+    expect((await data(dst.call('bundle.import', { path: out }))).runs.length).toBeGreaterThan(0)
+  })
+
+  it('that fill the store say the disk is full, not that the bundle is bad', async () => {
+    const { out } = await exported()
+    const dir = tempDir()
+    const store = openStore({ path: join(dir, 's.db') })
+    const dst = createCoreOnStore(store)
+    cores.push(dst)
+    // SQLite's own limit on the store's size: the same SQLITE_FULL a full disk gives.
+    store.write.pragma(`max_page_count = ${store.write.pragma('page_count', { simple: true }) as number}`)
+    const r = await dst.call('bundle.import', { path: out })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error.code).toBe('io_error')
+    expect(r.error.message).toContain(`the disk holding the store ${store.path} is full`)
+    expect(r.error.message).not.toContain('cannot import the bundle')
+    expect(store.read.prepare('SELECT COUNT(*) FROM runs').pluck().get()).toBe(0)
   })
 })

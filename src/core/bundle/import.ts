@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { BundleManifest } from '../../shared/routes/bundle'
 import { CoreError } from '../../shared/result'
+import { reserveGuard } from '../store/disk-reserve'
+import { storeProblem } from '../store/store-errors'
 import { ALIAS, BUNDLE_APPLICATION_ID, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, bundleChecksum, columnsOf, q, runTables, type ManifestRow } from './format'
 
 const notABundle = (path: string, why: string) => new CoreError('unsupported_format', `${path} is not a Swarmscope bundle: ${why}`)
@@ -100,6 +102,10 @@ export function importBundleRuns(db: Database, manifest: BundleManifest): { adde
   const storeTables = new Set(runTables(db, 'main'))
   // runs first (readable order in errors); foreign keys are checked at commit anyway.
   const tables = runTables(db, ALIAS).sort((a, b) => Number(b === 'runs') - Number(a === 'runs'))
+  // The copy takes about the bundle's pages in the store, and as many again in the WAL until a
+  // checkpoint: refused before it starts when that would leave less than the disk's reserve.
+  const bundleBytes = (db.pragma(`${ALIAS}.page_count`, { simple: true }) as number) * (db.pragma(`${ALIAS}.page_size`, { simple: true }) as number)
+  reserveGuard(db.name, { unwritten: 2 * bundleBytes }).check(true)
   const copy = db.transaction(() => {
     // Checked at commit, so tables that reference one another may come in any order.
     db.pragma('defer_foreign_keys = ON')
@@ -112,6 +118,8 @@ export function importBundleRuns(db: Database, manifest: BundleManifest): { adde
       try {
         db.prepare(`INSERT INTO main.${q(table)} (${cols}) SELECT ${cols} FROM ${ALIAS}.${q(table)} WHERE ${key} IN (SELECT value FROM json_each(?))`).run(ids)
       } catch (e) {
+        // A full disk or an unwritable store is the store's trouble, said as such by the core, not the bundle's.
+        if (storeProblem(e)) throw e
         throw new CoreError('unsupported_format', `cannot import the bundle's ${table}: ${(e as Error).message}`)
       }
     }
@@ -119,7 +127,7 @@ export function importBundleRuns(db: Database, manifest: BundleManifest): { adde
   try {
     copy()
   } catch (e) {
-    if (e instanceof CoreError) throw e
+    if (e instanceof CoreError || storeProblem(e)) throw e
     throw new CoreError('unsupported_format', `cannot import the bundle: ${(e as Error).message}`)
   }
   return { added, existing }
