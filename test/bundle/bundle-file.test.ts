@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createCore, type Core } from '../../src/core'
 import { createCoreOnStore } from '../../src/core/core'
 import { openStore } from '../../src/core/store/open'
@@ -186,10 +186,9 @@ describe('.swarmscope bundles on a store that has no room', () => {
     const { out } = await exported()
     const dir = tempDir()
     const dst = core(dir)
-    const saved = process.env.SWARMSCOPE_DISK_RESERVE_MB
     const s = statfsSync(dir)
     // All that is free now, less half the bundle: the copy needs its size twice (store and WAL).
-    process.env.SWARMSCOPE_DISK_RESERVE_MB = String((s.bavail * s.bsize - statSync(out).size / 2) / 1e6)
+    vi.stubEnv('SWARMSCOPE_DISK_RESERVE_MB', String((s.bavail * s.bsize - statSync(out).size / 2) / 1e6))
     try {
       const r = await dst.call('bundle.import', { path: out })
       expect(r.ok).toBe(false)
@@ -197,8 +196,7 @@ describe('.swarmscope bundles on a store that has no room', () => {
       expect(r.error.code).toBe('io_error')
       expect(r.error.message).toMatch(/^the disk holding the store .*swarmscope\.db has .* free, and writes stop before less than .* would be left \(counting .* that this import would still take there\)/)
     } finally {
-      if (saved === undefined) delete process.env.SWARMSCOPE_DISK_RESERVE_MB
-      else process.env.SWARMSCOPE_DISK_RESERVE_MB = saved
+      vi.unstubAllEnvs()
     }
     expect(await data(dst.call('runs.list', {}))).toEqual([])
     // With room, the same bundle opens.

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { generateLongSession } from '../../bench/corpus/claude-code'
 import { importPaths } from '../../src/core/ingest/importer'
 import { diskReserve, ReserveReached, reserveGuard } from '../../src/core/store/disk-reserve'
@@ -124,9 +124,7 @@ describe.skipIf(!mounted)('the disk reserve during an import', () => {
     const big = generateLongSession(join(work, 'big'), 24 * 1024 * 1024).file
     const db = join(disk, 'store.db')
     const store = openStore({ path: db })
-    const env = { SWARMSCOPE_DISK_RESERVE_MB: '8' }
-    const saved = process.env.SWARMSCOPE_DISK_RESERVE_MB
-    process.env.SWARMSCOPE_DISK_RESERVE_MB = env.SWARMSCOPE_DISK_RESERVE_MB
+    vi.stubEnv('SWARMSCOPE_DISK_RESERVE_MB', '8')
     let filled = false
     let leastFreeMb = Infinity
     try {
@@ -150,8 +148,7 @@ describe.skipIf(!mounted)('the disk reserve during an import', () => {
       expect(leastFreeMb).toBeGreaterThan(30)
       expect(freeMb(disk)).toBeGreaterThan(30)
     } finally {
-      if (saved === undefined) delete process.env.SWARMSCOPE_DISK_RESERVE_MB
-      else process.env.SWARMSCOPE_DISK_RESERVE_MB = saved
+      vi.unstubAllEnvs()
       store.close()
     }
   })
