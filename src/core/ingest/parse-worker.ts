@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createBinder } from './bind'
+import { heapCap } from './heap-cap'
 import { readFileJob, type FileJob } from './file-reader'
 import { Interner, isWriteOp, recordingSink, STREAMED_FORMATS, type FromWorker, type StreamEvent, type ToWorker, type WorkerInit } from './record-stream'
 
@@ -34,6 +35,7 @@ const interner = new Interner()
 let inFlight = 0
 let acked: (() => void) | null = null
 let queued: (() => void) | null = null
+const heap = heapCap()
 
 const post = (m: FromWorker) => port.postMessage(m)
 function flush(): void {
@@ -41,6 +43,7 @@ function flush(): void {
   post({ type: 'events', events, strings: interner.take() })
   events = []
   inFlight++
+  heap.check()
 }
 function push(e: StreamEvent): void {
   events.push(isWriteOp(e) ? interner.encode(e) : e)
