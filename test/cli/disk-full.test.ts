@@ -128,4 +128,26 @@ describe.skipIf(!mounted)('a store whose disk fills up during an import', () => 
       await host.stop()
     }
   })
+
+  it('a disk another program filled: reading the store says the disk is full (not a failing disk), doctor says so, and the runs come back once there is room', () => {
+    const db = join(disk, 'filled.db')
+    expect(cli(['--db', db, 'import', SHOWCASE_MAIN]).code).toBe(0)
+    const before = runs(db)
+    const filler = join(disk, 'filler')
+    // Another program takes every block left; the store was closed, so its -shm must be made again to read it.
+    spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'])
+    try {
+      expect(free()).toBe(0)
+      const r = cli(['--db', db, 'runs'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain(`the disk holding the store ${db} is full (0 B free), and SQLite could not make filled.db-shm, the index of its WAL, even to read it. Free some space and try again`)
+      expect(r.stderr).not.toContain('failing disk')
+      const doctor = cli(['--db', db, 'doctor'])
+      expect(doctor.stdout).toContain(`data directory: the disk holding ${disk} is full (ENOSPC)`)
+      expect(doctor.stdout).toContain(`store: the disk holding the store ${db} is full (0 B free)`)
+    } finally {
+      rmSync(filler, { force: true })
+    }
+    expect(runs(db)).toEqual(before)
+  })
 })

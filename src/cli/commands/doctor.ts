@@ -57,7 +57,10 @@ function checkDataDir(dbPath: string): Check {
     rmSync(probe)
     return { name: 'data directory', status: 'ok', detail: `${dir} is writable${existsSync(dbPath) ? '' : ' (the database is created on first import)'}` }
   } catch (e) {
-    return { name: 'data directory', status: 'error', detail: `${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'pass --db PATH or set SWARMSCOPE_DATA_DIR to a writable folder' }
+    const code = (e as NodeJS.ErrnoException).code
+    // No room for a two-byte file is a full disk, not a folder this user may not write.
+    if (code === 'ENOSPC') return { name: 'data directory', status: 'error', detail: `the disk holding ${dir} is full (ENOSPC)`, fix: 'free some space, or pass --db PATH or set SWARMSCOPE_DATA_DIR to a folder on another disk' }
+    return { name: 'data directory', status: 'error', detail: `${dir} is not writable (${code ?? (e as Error).message})`, fix: 'pass --db PATH or set SWARMSCOPE_DATA_DIR to a writable folder' }
   }
 }
 

@@ -110,7 +110,7 @@ export function explainStoreError(e: unknown, path: string, lost?: string): Core
     const at = sys.path && sys.path !== dirname(path) ? ` at ${sys.path}` : ''
     return new CoreError('io_error', `cannot create the folder ${dirname(path)} for the store ${path} (${sys.code}${at}). ${MOVE[3].toUpperCase()}${MOVE.slice(4)}.`)
   }
-  const problem = storeProblem(e)
+  const problem = diskFullIo(storeProblem(e), path)
   if (problem === null) return null
   const code = (e as { code: string }).code
   const sqlite = (e as Error).message
@@ -118,7 +118,9 @@ export function explainStoreError(e: unknown, path: string, lost?: string): Core
     switch (problem) {
       case 'full': {
         const free = freeBytes(path)
-        return [`the disk holding the store ${path} is full${free === null ? '' : ` (${byteSize(free)} free)`}`, `Free some space and try again, ${MOVE}`]
+        // An I/O error said as a full disk (diskFullIo) names what SQLite could not do.
+        const at = code === 'SQLITE_FULL' ? '' : `, and SQLite could not ${code === 'SQLITE_IOERR_SHMSIZE' ? `make ${basename(path)}-shm, the index of its WAL, even to read it` : `go on (${code})`}`
+        return [`the disk holding the store ${path} is full${free === null ? '' : ` (${byteSize(free)} free)`}${at}`, `Free some space and try again, ${MOVE}`]
       }
       case 'reserve': {
         const { free, reserve, pending } = e as ReserveReached
@@ -143,6 +145,19 @@ export function explainStoreError(e: unknown, path: string, lost?: string): Core
   })()
   const kept = lost ? ` ${lost[0].toUpperCase()}${lost.slice(1)}, and what the store held before is as it was.` : ''
   return new CoreError('io_error', `${said[0]}.${kept} ${said[1]}.`)
+}
+
+/**
+ * Below this much free space an I/O error is taken for a full disk. A full disk does not always
+ * come back as SQLITE_FULL: opening a store needs its -shm file sized (32 KB), and on a disk
+ * another program had filled SQLite said SQLITE_IOERR_SHMSIZE, explained as a failing disk.
+ */
+const NEARLY_FULL_BYTES = 1024 * 1024
+
+function diskFullIo(problem: StoreProblem | null, path: string): StoreProblem | null {
+  if (problem !== 'io') return problem
+  const free = freeBytes(path)
+  return free !== null && free < NEARLY_FULL_BYTES ? 'full' : problem
 }
 
 function whyCannotOpen(path: string): string {
