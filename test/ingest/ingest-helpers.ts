@@ -60,6 +60,9 @@ export function checkingSink() {
       records.spans++
     },
     endSpan: () => true,
+    moveAgent: (m) => {
+      if (!m.runId || !m.from || !m.to || m.from === m.to) throw new Error(`bad agent move ${JSON.stringify(m)}`)
+    },
     event: (e) => {
       if (!e.id || !e.runId) throw new Error('event without id')
       finite(e.ts, 'event ts')

@@ -1,17 +1,16 @@
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MEMORY_BUDGET } from '../../src/core/ingest/claude-code/pending-lines'
 import { importPaths } from '../../src/core/ingest/importer'
 import { openStore } from '../../src/core/store/open'
 import { sessionFacts, SIDECHAIN } from '../helpers/transcript-facts'
 import { tempDb, tempDir } from '../helpers/temp'
 
 // Old transcripts write a subagent's lines into the session's own file with no agentId: they
-// wait for the end of the file, where the rule that names their agent applies. Past a budget
-// they wait in a temporary file instead of memory (pending-lines.ts); what is stored must not
-// depend on where they waited.
+// are stored under a `sidechain` stand-in as they come, and given to their subagent at the end
+// of the file, where the rule that names it applies (ClaudeCodeParser.finish). What is stored
+// must be what the same lines naming their agent store.
 
 type Line = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,12 +21,13 @@ const SUBAGENT = 'e1c84ba5'
  * The real fixture's session with its sidechain (two lines of one response naming no agent,
  * then a tool result naming it) repeated `copies` times, each copy chained to the one before
  * and with its own ids. Some text is not ASCII, so lines of several bytes per character cross
- * the temporary file's read chunks, and one line spans several. `explicit` names the agent on every sidechain line (as
- * newer Claude Code does), `anonymous` on none.
+ * the 1 MB chunks a file is streamed in, and one line spans several. `explicit` names the agent on every sidechain line (as
+ * newer Claude Code does), `anonymous` on none, `late` only after them.
  */
-function oldSession(copies: number, naming: 'old' | 'explicit' | 'anonymous'): string {
+function oldSession(copies: number, naming: 'old' | 'late' | 'explicit' | 'anonymous'): string {
   const [main1, main2, side1, side2, side3, main3] = readFileSync(SIDECHAIN, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line)
-  const out: Line[] = [main1, main2]
+  // 'late': the Task call's result, which names the subagent, comes after the subagent's lines (as it does in a real session).
+  const out: Line[] = naming === 'late' ? [main1] : [main1, main2]
   let parent: string | null = null
   for (let i = 0; i < copies; i++) {
     const id = (s: string) => `${s}-${i}`
@@ -60,6 +60,7 @@ function oldSession(copies: number, naming: 'old' | 'explicit' | 'anonymous'): s
     }
     out.push(a, b, c)
   }
+  if (naming === 'late') out.push(main2)
   out.push(main3)
   if (naming === 'anonymous') delete main2.agentId
   const dir = tempDir()
@@ -109,65 +110,46 @@ const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('swarms
 
 describe('sidechain lines of old transcripts that name no agent', () => {
   for (const worker of ['never', 'always'] as const) {
-    it(`past the memory budget, store what the same lines naming their agent store (${worker === 'always' ? 'parse worker' : 'in this thread'})`, async () => {
+    it(`store what the same lines naming their agent store, and no line waits in a temporary file (${worker === 'always' ? 'parse worker' : 'in this thread'})`, async () => {
       const copies = 2000
       const old = oldSession(copies, 'old')
       const waiting = readFileSync(old, 'utf8').split('\n').filter((l) => l.includes('"isSidechain":true') && !l.includes('"agentId"'))
-      // The case under test: more waiting text than the budget holds, so most of it went to disk.
-      expect(waiting.join('').length).toBeGreaterThan(3 * MEMORY_BUDGET)
+      // Megabytes of lines whose agent is named only at the end of the file (they once waited on disk past 1 MB).
+      expect(waiting.join('').length).toBeGreaterThan(3 * 1024 * 1024)
       const before = leftovers()
 
       const got = await importAndRead(old, worker)
       const expected = await importAndRead(oldSession(copies, 'explicit'), worker)
       expect(got.skipped).toEqual([])
-      // The temporary file was used (open while the lines were read), and had no name left to find.
-      if (process.platform === 'linux' && worker === 'never') expect(got.spilled).toEqual([expect.stringMatching(/swarmscope-sidechain-.*\(deleted\)$/)])
-      expect(expected.spilled).toEqual([])
-      expect({ ...got, spilled: [] }).toEqual(expected)
+      expect(got.spilled).toEqual([])
+      expect(got).toEqual(expected)
 
       // And the counts taken from the file itself: one call per response, every sidechain call the subagent's.
       const facts = sessionFacts([old]).get(SESSION)!
       expect(got.llmCallsByAgent).toEqual(facts.perAgentLlmCalls)
       expect(got.llmCallsByAgent[SUBAGENT]).toBe(copies)
       expect(got.runs).toMatchObject([{ llm_calls: facts.llmCalls, tool_calls: facts.toolCalls, output_tokens: facts.outputTokens, input_tokens: facts.inputTokens }])
-      // The temporary file is gone.
       expect(leftovers()).toEqual(before)
     }, 60_000)
+
+    it(`named only after an earlier import stopped: what that import stored under the stand-in is the subagent's too, as in one import of the whole file (${worker === 'always' ? 'parse worker' : 'in this thread'})`, async () => {
+      const whole = oldSession(300, 'late')
+      const lines = readFileSync(whole, 'utf8').split('\n').filter(Boolean)
+      const expected = await importAndRead(whole, worker)
+      // Cut inside the sidechain, and just before the result that names the subagent.
+      for (const cut of [200, lines.length - 2]) {
+        const file = join(tempDir(), `${SESSION}.jsonl`)
+        writeFileSync(file, lines.slice(0, cut).join('\n') + '\n')
+        const db = tempDb()
+        const first = await importAndRead(file, worker, db)
+        expect(first.agents.map((a) => (a as Line).id)).toEqual(['main', 'sidechain'])
+        appendFileSync(file, lines.slice(cut).join('\n') + '\n')
+        const got = await importAndRead(file, worker, db)
+        expect(got.agents.map((a) => (a as Line).id)).toEqual([SUBAGENT, 'main'])
+        expect(got).toEqual(expected)
+      }
+    }, 60_000)
   }
-
-  it('wait in memory, and import the same, where no temporary file can be made', async () => {
-    const file = oldSession(2000, 'old')
-    const expected = await importAndRead(oldSession(2000, 'explicit'), 'never')
-    const db = tempDb()
-    const before = process.env.TMPDIR
-    process.env.TMPDIR = join(tempDir(), 'gone') // os.tmpdir() names a folder that does not exist
-    try {
-      const got = await importAndRead(file, 'never', db)
-      expect(got.spilled).toEqual([])
-      expect({ ...got, spilled: [] }).toEqual(expected)
-    } finally {
-      if (before === undefined) delete process.env.TMPDIR
-      else process.env.TMPDIR = before
-    }
-  }, 60_000)
-
-  it('a cancel while the waiting lines are resolved rolls back and closes the temporary file', async () => {
-    const file = oldSession(2000, 'old')
-    const store = openStore({ path: tempDb() })
-    const abort = new AbortController()
-    const openTemp = () => (process.platform === 'linux' ? readdirSync('/proc/self/fd').filter((fd) => readlinkQuietly(`/proc/self/fd/${fd}`)?.includes('swarmscope-sidechain-')) : [])
-    let sawOpen = false
-    try {
-      // The file is read whole, then progress is told once: the waiting lines are resolved after it.
-      const run = importPaths(store, { paths: [file], worker: 'never', signal: abort.signal, onProgress: () => ((sawOpen ||= openTemp().length > 0), abort.abort()) })
-      await expect(run).rejects.toMatchObject({ code: 'cancelled' })
-      if (process.platform === 'linux') expect(sawOpen).toBe(true)
-      expect(openTemp()).toEqual([])
-      expect(store.read.prepare('SELECT COUNT(*) FROM spans').pluck().get()).toBe(0)
-    } finally {
-      store.close()
-    }
-  }, 60_000)
 
   it('with no subagent named anywhere, belong to one `sidechain` agent, however many', async () => {
     const file = oldSession(2000, 'anonymous')

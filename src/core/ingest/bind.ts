@@ -1,6 +1,6 @@
 import { builtInPrices, costOf, findPrice, type PriceTable } from '../pricing/price'
 import { redact, redactDeep, type RedactionRule } from '../privacy/redact'
-import type { AgentRecord, ContentPolicy, ContentRecord, EventRecord, MetricRecord, RunRecord, SpanEnd, SpanRecord } from './records'
+import type { AgentMove, AgentRecord, ContentPolicy, ContentRecord, EventRecord, MetricRecord, RunRecord, SpanEnd, SpanRecord } from './records'
 
 // Records → the parameters of the writer's statements (writer.ts), in their SQL order. Pure, so
 // the parse worker can do it too: redaction, costing and JSON happen where the parsing happens,
@@ -106,6 +106,10 @@ export function createBinder(opts: BindOptions) {
     },
     event(e: EventRecord): Row {
       return [e.runId, e.id, e.ts, meta(e.name), e.severity ?? null, e.agentId ?? null, attrs(e.attrs)]
+    },
+    moveAgent(m: AgentMove): Row {
+      // Agent ids are not redacted (agent rows keep theirs as they are).
+      return [m.runId, m.from, m.to, meta(m.to)]
     },
     metric(m: MetricRecord): Row {
       return [m.runId, m.name, m.unit ?? null, m.ts, m.value, JSON.stringify(redactDeep(m.labels ?? {}, rules)), m.reported ? 1 : 0]

@@ -85,6 +85,8 @@ export function recordingSink(contentPolicy: ContentPolicy, binder: Binder, push
     endSpan: (e) => (flush(), push(['endSpan', binder.endSpan(e)]), true),
     event: (e) => push(['event', binder.event(e)]),
     metric: (m) => push(['metric', binder.metric(m)]),
+    // After the spans held back: the move is of rows that must be written by then.
+    moveAgent: (m) => (flush(), push(['moveAgent', binder.moveAgent(m)])),
     flush,
   }
 }
@@ -105,6 +107,7 @@ const INTERNED: Record<WriteOp[0], readonly number[]> = {
   event: [0, 3, 4, 5],
   metric: [0, 1, 2],
   content: [0, 2, 6],
+  moveAgent: [0, 1, 2, 3],
 }
 const MAX_INTERNED_LENGTH = 80
 

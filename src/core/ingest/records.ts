@@ -23,6 +23,18 @@ export interface AgentRecord {
   attrs?: Record<string, unknown>
 }
 
+/**
+ * Everything of agent `from` in a run given to agent `to`: its spans, events and subagents, its
+ * agent span merged into `to`'s, and the agent itself removed. Claude Code 1.x wrote a subagent's
+ * lines into the session's file without naming it; which agent they belong to is known only at
+ * the end of the file (ClaudeCodeParser.finish), after they were written under a stand-in.
+ */
+export interface AgentMove {
+  runId: string
+  from: string
+  to: string
+}
+
 export interface SpanRecord {
   runId: string
   id: string
@@ -106,6 +118,8 @@ export interface RecordSink {
   endSpan(e: SpanEnd): boolean
   event(e: EventRecord): void
   metric(m: MetricRecord): void
+  /** Gives one agent's rows to another (AgentMove). */
+  moveAgent(m: AgentMove): void
 }
 
 /** A problem with one input line: reported with file and line, and the import goes on. */

@@ -10,7 +10,7 @@ import type { ContentPolicy, RecordSink } from './records'
 export const policyRank = (col: string) => `(CASE ${col} WHEN 'full' THEN 2 WHEN 'redacted' THEN 1 ELSE 0 END)`
 
 /** A statement and its parameters, as bind.ts makes them (in this thread or in the parse worker). */
-export type WriteOp = ['run' | 'agent' | 'span' | 'endSpan' | 'event' | 'metric' | 'content', Row]
+export type WriteOp = ['run' | 'agent' | 'span' | 'endSpan' | 'event' | 'metric' | 'content' | 'moveAgent', Row]
 
 /**
  * Follows the writes to runs that were stored before the import (run-stats-delta.ts brings
@@ -27,6 +27,8 @@ export interface WriteFollower {
   after(runId: string, spanId: string, figures: SpanFigureRow): void
   /** A write that may change what settleAgentLinks settles (an agent row, an agent span, a call naming a subagent type) was made. */
   linksMoved(runId: string): void
+  /** An agent's rows were given to another (moveAgent): the run is to be summed up whole. */
+  agentMoved(runId: string): void
 }
 
 /** Whether a span's attributes name a subagent type (the call that started an agent gives the agent its type). */
@@ -154,6 +156,30 @@ export function createWriter(
     ON CONFLICT(run_id, span_id, part, seq) DO UPDATE SET text = excluded.text, policy = excluded.policy, ts = COALESCE(span_content.ts, excluded.ts)
     WHERE excluded.policy = 'full' AND span_content.policy <> 'full'`)
 
+  // moveAgent (records.ts, AgentMove): the agent span of `from` widens `to`'s, or becomes it where
+  // `to` has none yet; then every span, event and subagent of `from` is `to`'s, and `from` is gone.
+  const moveStmts = [
+    `UPDATE spans SET
+       start_ms = CASE WHEN spans.start_ms IS NULL OR m.start_ms < spans.start_ms THEN COALESCE(m.start_ms, spans.start_ms) ELSE spans.start_ms END,
+       end_ms = CASE WHEN spans.end_ms IS NULL OR m.end_ms > spans.end_ms THEN COALESCE(m.end_ms, spans.end_ms) ELSE spans.end_ms END
+     FROM (SELECT start_ms, end_ms FROM spans WHERE run_id = @run AND id = 'agent:' || @from) AS m
+     WHERE spans.run_id = @run AND spans.id = 'agent:' || @to`,
+    `INSERT OR IGNORE INTO spans (run_id, id, parent_id, agent_id, kind, name, start_ms, end_ms, status, attrs)
+     SELECT run_id, 'agent:' || @to, NULL, @to, 'agent', @toName, start_ms, end_ms, status, attrs FROM spans WHERE run_id = @run AND id = 'agent:' || @from`,
+    `DELETE FROM spans WHERE run_id = @run AND id = 'agent:' || @from`,
+    `UPDATE spans SET agent_id = CASE WHEN agent_id = @from THEN @to ELSE agent_id END,
+       parent_id = CASE WHEN parent_id = 'agent:' || @from THEN 'agent:' || @to ELSE parent_id END
+     WHERE run_id = @run AND (agent_id = @from OR parent_id = 'agent:' || @from)`,
+    'UPDATE events SET agent_id = @to WHERE run_id = @run AND agent_id = @from',
+    'UPDATE agents SET parent_agent_id = @to WHERE run_id = @run AND parent_agent_id = @from',
+    'DELETE FROM agents WHERE run_id = @run AND id = @from',
+  ].map((sql) => db.prepare(sql))
+  const moveAgent = (r: Row): boolean => {
+    const args = { run: r[0], from: r[1], to: r[2], toName: r[3] }
+    opts.follow?.agentMoved(r[0] as string)
+    for (const st of moveStmts) st.run(args)
+    return true
+  }
   const statements = { run: runStmt, agent: agentStmt, span: spanStmt, endSpan: endStmt, event: eventStmt, metric: metricStmt, content: contentStmt }
 
   type Followed = NonNullable<typeof followed>
@@ -194,6 +220,7 @@ export function createWriter(
       touched.add(row[0] as string)
       fileRuns.add(row[0] as string)
     }
+    if (kind === 'moveAgent') return moveAgent(row)
     if (followed) {
       const follow = followed.follower
       if (kind === 'span') return follow.follows(row[0] as string) ? followedSpan(followed, row) : writeSpan(row)
@@ -220,6 +247,7 @@ export function createWriter(
     endSpan: (e) => exec(['endSpan', binder.endSpan(e)]),
     event: (e) => void exec(['event', binder.event(e)]),
     metric: (m) => void exec(['metric', binder.metric(m)]),
+    moveAgent: (m) => void exec(['moveAgent', binder.moveAgent(m)]),
   }
   /** Starts the next file; returns the runs the file before it fed. */
   const startFile = () => {

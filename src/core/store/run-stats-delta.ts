@@ -233,6 +233,10 @@ export function runStatsTracker(store: Store, opts: { maxTrackedSpans?: number }
       const t = tracked(runId)
       if (t) t.linksMoved = true
     },
+    // Rows of an agent given to another (an agent and its span gone): too much moved for a difference.
+    agentMoved(runId) {
+      runs.set(runId, null)
+    },
   }
   return {
     follower,

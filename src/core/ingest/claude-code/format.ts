@@ -1,5 +1,4 @@
 import { basename, dirname } from 'node:path'
-import { CoreError } from '../../../shared/result'
 import type { FormatImporter, SniffInput } from '../formats'
 import { readJsonLines } from '../json-lines'
 import { ClaudeCodeParser } from './parser'
@@ -41,15 +40,8 @@ export const claudeCodeFormat: FormatImporter = {
   },
   async importFile(ctx) {
     const parser = new ClaudeCodeParser(ctx.sink, { file: ctx.path, ...placeOf(ctx.path) }, (ctx.resumeFrom?.resume ?? {}) as ResumeState)
-    try {
-      const result = await readJsonLines(ctx, (text, lineNo) => parser.line(text, lineNo))
-      const resume = await parser.finish(async () => {
-        if (ctx.signal?.aborted) throw new CoreError('cancelled', 'import cancelled')
-        await ctx.throttle?.()
-      })
-      return { endOffset: result.endOffset, lines: result.lines, resume: resume as Record<string, unknown> }
-    } finally {
-      parser.dispose()
-    }
+    const result = await readJsonLines(ctx, (text, lineNo) => parser.line(text, lineNo))
+    const resume = parser.finish()
+    return { endOffset: result.endOffset, lines: result.lines, resume: resume as Record<string, unknown> }
   },
 }

@@ -3,7 +3,6 @@ import { LineError, type ContentPart, type RecordSink, type SpanEnd, type SpanRe
 import { linkSubagent, readToolResults, readToolUses, textOf } from './blocks'
 import { checkLine } from './check-line'
 import { isoMs, str } from './fields'
-import { PendingLines } from './pending-lines'
 import { llmSpan, runRecord } from './records-of'
 import { isSubagent, MAIN_AGENT, RECENT_LIMIT, resumeLines, UNRESOLVED_SIDECHAIN, type ResumeState } from './resume-state'
 
@@ -29,8 +28,6 @@ interface FileContext {
 
 /** Line types that carry no timing or usage; known and deliberately ignored. */
 const SUBAGENT_TOOLS = new Set(['Task', 'Agent'])
-/** Waiting lines resolved between two awaits of the caller's pace (see finish). */
-const PACE_EVERY = 500
 const IGNORED_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'custom-title', 'tag', 'progress'])
 
 export class ClaudeCodeParser {
@@ -39,9 +36,6 @@ export class ClaudeCodeParser {
   private readonly agentsSeen = new Set<string>()
   /** First and last line time per agent, written as its agent span when the file ends. */
   private readonly agentBounds = new Map<string, { runId: string; agentId: string; start: number; end: number }>()
-  /** Sidechain lines whose agent is not known yet, resolved when the file ends (spilled to disk past a budget). */
-  private readonly pendingSidechain = new PendingLines()
-  private resolvingSidechain = false
   /** Run → its only named subagent (null: several), as of when agentsSeen had onlyOfSeen keys. */
   private readonly onlyOf = new Map<string, string | null>()
   private onlyOfSeen = -1
@@ -74,6 +68,7 @@ export class ClaudeCodeParser {
   ) {
     for (const [uuid, ts, agent] of resume.recent ?? []) this.recent.set(uuid, [ts, agent])
     for (const key of resume.subagents ?? []) this.agentsSeen.add(key)
+    for (const runId of resume.standIn ?? []) this.agentsSeen.add(`${runId}/${UNRESOLVED_SIDECHAIN}`)
     this.resumed = (resume.recent?.length ?? 0) > 0
     this.keepText = sink.content !== undefined && (sink.contentPolicy === 'redacted' || sink.contentPolicy === 'full')
   }
@@ -98,11 +93,10 @@ export class ClaudeCodeParser {
     if (IGNORED_TYPES.has(type)) return
     if (type !== 'user' && type !== 'assistant' && type !== 'system') return
     checkLine(rec)
-    this.record(rec, lineNo, text)
+    this.record(rec, lineNo)
   }
 
-  /** `text` is the line as read, for a line that must wait for the end of the file (none when it already waited). */
-  private record(rec: Record<string, unknown>, lineNo: number, text?: string): void {
+  private record(rec: Record<string, unknown>, lineNo: number): void {
     const ts = isoMs(rec.timestamp, 'timestamp')
     if (ts === null) return // lines without a time (rare meta lines) cannot be placed on a timeline
     const sessionId = str(rec.sessionId) ?? this.ctx.sessionIdFromPath
@@ -113,10 +107,6 @@ export class ClaudeCodeParser {
     }
     const runId = this.lastRunId
     const agentId = this.agentOf(rec)
-    if (agentId === null) {
-      this.pendingSidechain.push(lineNo, text ?? JSON.stringify(rec))
-      return
-    }
     if (rec.type === 'user') this.checkResultTimes(rec, ts)
     const uuid = str(rec.uuid)
     if (uuid) this.remember(uuid, ts, agentId)
@@ -243,14 +233,18 @@ export class ClaudeCodeParser {
     }
   }
 
-  private agentOf(rec: Record<string, unknown>): string | null {
-    if (this.resolvingSidechain) return UNRESOLVED_SIDECHAIN
+  /**
+   * A sidechain line that names no agent and whose parent names none either (Claude Code 1.x
+   * wrote every subagent line so) goes to the `sidechain` stand-in, and so do the lines after it
+   * that answer it. Whose they are is known only at the end of the file (see finish).
+   */
+  private agentOf(rec: Record<string, unknown>): string {
     if (rec.isSidechain !== true) return MAIN_AGENT
     const explicit = str(rec.agentId) ?? this.ctx.agentIdFromPath
     if (explicit) return explicit
     const parent = str(rec.parentUuid)
     const inherited = parent ? this.recent.get(parent)?.[1] : undefined
-    return inherited ?? null
+    return inherited ?? UNRESOLVED_SIDECHAIN
   }
 
   private parentTs(rec: Record<string, unknown>): number | null {
@@ -290,24 +284,13 @@ export class ClaudeCodeParser {
   /**
    * Ends the file: sidechain lines that no agentId reached belong to the session's only
    * subagent when there is exactly one, otherwise to a `sidechain` agent (documented rule).
-   * `pace` is awaited between batches of those lines, as between chunks of the file: there can
-   * be a file's worth of them, and their records must not pile up ahead of the writer.
+   * They were written under the stand-in as they came, and are given to that subagent here.
+   * They used to wait for this point instead, parsed twice and spilled to a temporary file past
+   * 1 MB (a subagent's whole text, on disk under any content policy): importing one 1 GB
+   * transcript written so took 12.5-16 s, against ~8 s for the same lines naming their agent,
+   * the writing thread idle while the lines waited.
    */
-  async finish(pace?: () => Promise<void> | void): Promise<ResumeState> {
-    let sincePace = 0
-    for (const { json, lineNo } of this.pendingSidechain.drain()) {
-      const runId = `cc-${str(json.sessionId) ?? this.ctx.sessionIdFromPath}`
-      const only = this.onlySubagent(runId)
-      this.resolvingSidechain = only === null
-      if (only) json.agentId = only
-      this.record(json, lineNo)
-      this.resolvingSidechain = false
-      // About as often as a streamed file's chunks (1 MB), so the writer keeps up the same way.
-      if (++sincePace === PACE_EVERY) {
-        sincePace = 0
-        await pace?.()
-      }
-    }
+  finish(): ResumeState {
     this.flushLlm()
     // Calls still waiting for a result (the session is running, or it was cut off) stay open-ended.
     for (const open of this.openToolSpans.values()) this.sink.span(open)
@@ -316,6 +299,11 @@ export class ClaudeCodeParser {
     // a tool span needs the call's name and start.
     for (const end of this.pendingResults) this.sink.endSpan(end)
     this.pendingResults = []
+    // Every span of the file is written by now, so the move takes them all.
+    for (const runId of this.runsSeen) {
+      const only = this.agentsSeen.has(`${runId}/${UNRESOLVED_SIDECHAIN}`) ? this.onlySubagent(runId) : null
+      if (only !== null) this.giveSidechain(runId, only)
+    }
     // The upsert widens an agent span already stored by an earlier import of this file or another.
     for (const { runId, agentId, start, end } of this.agentBounds.values()) {
       this.sink.span({ runId, id: `agent:${agentId}`, agentId, kind: 'agent', name: agentId, startMs: start, endMs: end, status: 'ok' })
@@ -323,7 +311,8 @@ export class ClaudeCodeParser {
     this.agentBounds.clear()
     this.lastAgent = null
     const subagents = [...this.agentsSeen].filter(isSubagent)
-    return subagents.length > 0 ? { recent: resumeLines(this.recent), subagents } : { recent: resumeLines(this.recent) }
+    const standIn = [...this.agentsSeen].filter((k) => k.endsWith(`/${UNRESOLVED_SIDECHAIN}`)).map((k) => k.slice(0, -UNRESOLVED_SIDECHAIN.length - 1))
+    return { recent: resumeLines(this.recent), ...(subagents.length > 0 ? { subagents } : {}), ...(standIn.length > 0 ? { standIn } : {}) }
   }
 
   /**
@@ -345,8 +334,23 @@ export class ClaudeCodeParser {
     return only
   }
 
-  /** Lets go of what an unfinished file left waiting (its temporary file); called whether or not the file was finished. */
-  dispose(): void {
-    this.pendingSidechain.dispose()
+  /**
+   * Gives what the stand-in holds in this run (stored by this import or an earlier one) to its
+   * only subagent: in the store, and in the agent bounds and remembered lines still to be used.
+   */
+  private giveSidechain(runId: string, only: string): void {
+    this.sink.moveAgent({ runId, from: UNRESOLVED_SIDECHAIN, to: only })
+    this.agentsSeen.delete(`${runId}/${UNRESOLVED_SIDECHAIN}`)
+    const from = this.agentBounds.get(`${runId}/${UNRESOLVED_SIDECHAIN}`)
+    if (from) {
+      this.agentBounds.delete(`${runId}/${UNRESOLVED_SIDECHAIN}`)
+      const to = this.agentBounds.get(`${runId}/${only}`)
+      if (to) {
+        to.start = Math.min(to.start, from.start)
+        to.end = Math.max(to.end, from.end)
+      } else this.agentBounds.set(`${runId}/${only}`, { runId, agentId: only, start: from.start, end: from.end })
+    }
+    // Remembered lines name no run: where the file fed one run only (a transcript does), they are all its own.
+    if (this.runsSeen.size === 1) for (const [, entry] of this.recent.entries()) if (entry[1] === UNRESOLVED_SIDECHAIN) entry[1] = only
   }
 }

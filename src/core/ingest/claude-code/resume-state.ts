@@ -16,6 +16,11 @@ export interface ResumeState {
    * name no agent belong to the only one, as they would in one import of the whole file.
    */
   subagents?: string[]
+  /**
+   * Runs whose `sidechain` stand-in holds lines (no subagent, or several, was named by then): if
+   * a later import names exactly one, they are given to it, as one import of the whole file would.
+   */
+  standIn?: string[]
 }
 
 /**

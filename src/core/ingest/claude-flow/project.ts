@@ -61,6 +61,7 @@ export function projectSink(sink: RecordSink, p: Project): RecordSink {
     endSpan: (e) => (ensure(), sink.endSpan(e)),
     event: (e) => (ensure(), sink.event(e)),
     metric: (m) => (ensure(), sink.metric(m)),
+    moveAgent: (m) => (ensure(), sink.moveAgent(m)),
   }
 }
 

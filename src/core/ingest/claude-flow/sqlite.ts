@@ -89,7 +89,7 @@ function markingWrites(sink: RecordSink, marked: WeakSet<object>): RecordSink {
   }
   return {
     contentPolicy: sink.contentPolicy, run: guard(sink.run), agent: guard(sink.agent), span: guard(sink.span),
-    endSpan: guard(sink.endSpan), event: guard(sink.event), metric: guard(sink.metric),
+    endSpan: guard(sink.endSpan), event: guard(sink.event), metric: guard(sink.metric), moveAgent: guard(sink.moveAgent),
     ...(sink.content ? { content: guard(sink.content) } : {}),
   }
 }
