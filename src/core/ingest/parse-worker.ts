@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createBinder } from './bind'
-import { heapCap } from './heap-cap'
 import { readFileJob, type FileJob } from './file-reader'
 import { Interner, isWriteOp, recordingSink, STREAMED_FORMATS, type FromWorker, type StreamEvent, type ToWorker, type WorkerInit } from './record-stream'
 
@@ -35,7 +34,6 @@ const interner = new Interner()
 let inFlight = 0
 let acked: (() => void) | null = null
 let queued: (() => void) | null = null
-const heap = heapCap()
 
 const post = (m: FromWorker) => port.postMessage(m)
 function flush(): void {
@@ -43,7 +41,6 @@ function flush(): void {
   post({ type: 'events', events, strings: interner.take() })
   events = []
   inFlight++
-  heap.check()
 }
 function push(e: StreamEvent): void {
   events.push(isWriteOp(e) ? interner.encode(e) : e)
