@@ -15,7 +15,7 @@ export const ONE_SESSION_METHOD =
   'oneSession: one generated session of the largest size in a single transcript; ours = `swarmscope import <file> --json` then `swarmscope runs --json` into a fresh store, ccusage = `ccusage session --json --offline` on a folder holding only that file; the median of 3 interleaved runs each (after `sync`, the file read once untimed), peak RSS the highest of them, token totals compared in every run'
 
 export const OLD_FORMAT_SESSION_METHOD =
-  'oldFormatSession: the same, for one session written as Claude Code 1.x did: its subagents\' turns in the session\'s own file as sidechain lines that name no agent (most of its lines), which wait for the end of the file before they can be placed'
+  'oldFormatSession: the same, for one session written as Claude Code 1.x did: its subagents\' turns in the session\'s own file as sidechain lines that name no agent (most of its lines), whose agent is known only at the end of the file (they are stored under a stand-in as they are read, and given to it then)'
 
 export function oneSessionFigure(opts: { bundle: string; work: string; mb: number; inFileSidechains?: boolean }) {
   const dir = join(opts.work, `one-session-${opts.mb}mb`)
