@@ -311,6 +311,7 @@ export class ClaudeCodeParser {
     this.agentBounds.clear()
     this.lastAgent = null
     const subagents = [...this.agentsSeen].filter(isSubagent)
+    // Kept from the resume state too: a run whose stand-in holds lines stays so when this import read none of it.
     const standIn = [...this.agentsSeen].filter((k) => k.endsWith(`/${UNRESOLVED_SIDECHAIN}`)).map((k) => k.slice(0, -UNRESOLVED_SIDECHAIN.length - 1))
     return { recent: resumeLines(this.recent), ...(subagents.length > 0 ? { subagents } : {}), ...(standIn.length > 0 ? { standIn } : {}) }
   }
@@ -339,11 +340,12 @@ export class ClaudeCodeParser {
    * only subagent: in the store, and in the agent bounds and remembered lines still to be used.
    */
   private giveSidechain(runId: string, only: string): void {
+    const standIn = `${runId}/${UNRESOLVED_SIDECHAIN}`
     this.sink.moveAgent({ runId, from: UNRESOLVED_SIDECHAIN, to: only })
-    this.agentsSeen.delete(`${runId}/${UNRESOLVED_SIDECHAIN}`)
-    const from = this.agentBounds.get(`${runId}/${UNRESOLVED_SIDECHAIN}`)
+    this.agentsSeen.delete(standIn)
+    const from = this.agentBounds.get(standIn)
     if (from) {
-      this.agentBounds.delete(`${runId}/${UNRESOLVED_SIDECHAIN}`)
+      this.agentBounds.delete(standIn)
       const to = this.agentBounds.get(`${runId}/${only}`)
       if (to) {
         to.start = Math.min(to.start, from.start)
