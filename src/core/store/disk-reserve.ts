@@ -15,14 +15,19 @@ export const RESERVE_SETTING = 'SWARMSCOPE_DISK_RESERVE_MB'
 /** The disk is looked at no more often than this while an import writes (statfs is cheap; this keeps it negligible). */
 const CHECK_EVERY_MS = 100
 
-/** Free space for this user where the store lives, if the system says. */
-export function freeBytes(path: string): number | null {
+/** The file system holding the store, or null where the system does not say. */
+function diskOf(path: string) {
   try {
-    const s = statfsSync(dirname(path))
-    return s.bavail * s.bsize
+    return statfsSync(dirname(path))
   } catch {
     return null
   }
+}
+
+/** Free space for this user where the store lives, if the system says. */
+export function freeBytes(path: string): number | null {
+  const s = diskOf(path)
+  return s && s.bavail * s.bsize
 }
 
 /** The space imports leave free on the store's disk: SWARMSCOPE_DISK_RESERVE_MB when set (0: none), else 256 MB or 1 % of a smaller disk. */
@@ -33,12 +38,8 @@ export function diskReserve(path: string, env: NodeJS.ProcessEnv = process.env):
     if (!Number.isFinite(mb) || mb < 0) throw new CoreError('bad_request', `${RESERVE_SETTING} must be a number of megabytes (0 for none), not "${set}"`)
     return Math.round(mb * 1_000_000)
   }
-  try {
-    const s = statfsSync(dirname(path))
-    return Math.min(DEFAULT_RESERVE_BYTES, Math.round(s.blocks * s.bsize * 0.01))
-  } catch {
-    return 0
-  }
+  const s = diskOf(path)
+  return s ? Math.min(DEFAULT_RESERVE_BYTES, Math.round(s.blocks * s.bsize * 0.01)) : 0
 }
 
 /** Writes stopped (an import, a batch of live records) because the store's disk reached its reserve; explained by store-errors.ts. */
